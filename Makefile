@@ -1,0 +1,71 @@
+# perpx — the operator's entry points. Each target wraps an npm script or a script in scripts/ and says
+# what it does. `make run` and `make test` do all the set-up they need on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM ?= npm
+STAMP := node_modules/.perpx-installed
+
+.PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
+        up down status bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): package.json shared/package.json engine/package.json gateway/package.json
+	@echo "==> installing npm dependencies"
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if(a<20||(a===20&&b<10)){console.error("Node >= 20.10 is required, found "+process.version);process.exit(1)}'
+	@if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
+	@touch $(STAMP)
+
+setup: $(STAMP) ## install npm dependencies (once; again when a package.json changes)
+
+build: setup ## compile every workspace (tsc -b)
+	@echo "==> tsc -b"
+	@$(NPM) run -s build
+
+typecheck: build ## type check (same as build: tsc -b is the type check)
+
+lint: setup ## lint and format check (Biome)
+	@echo "==> biome check"
+	@$(NPM) run -s lint
+
+format: setup ## apply Biome formatting and safe fixes
+	@$(NPM) run -s format
+
+run: build ## start the exchange on the embedded default (no external service)
+	@echo "==> starting the embedded exchange (Ctrl-C stops it)"
+	@node gateway/dist/src/main.js
+
+test: build lint test-unit up test-integration ## everything: lint, type check, unit, services, integration
+	@echo "==> all tests passed"
+
+test-unit: build ## unit, scenario and short stress tests
+	@echo "==> unit tests"
+	@$(NPM) run -s test:unit
+
+test-integration: build ## integration tests against real MariaDB, Redis, Kafka (run `make up` first)
+	@echo "==> integration tests"
+	@$(NPM) run -s test:integration
+
+test-stress: build ## long stress variants (ring, differential)
+	@echo "==> stress tests (long variants)"
+	@$(NPM) run -s test:stress
+
+up: ## make MariaDB, Redis and Kafka reachable on 127.0.0.1 (idempotent)
+	@echo "==> services up"
+	@scripts/services.sh up
+
+down: ## stop the services this project started
+	@echo "==> services down"
+	@scripts/services.sh down
+
+status: ## say which services are up and where
+	@scripts/services.sh status
+
+bench: build ## run the benchmarks and print results
+	@echo "==> benchmarks"
+	@node scripts/bench.mjs
+
+clean: ## remove build output (keeps node_modules, the Kafka cache and data/)
+	@echo "==> clean"
+	@rm -rf shared/dist engine/dist gateway/dist

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Makes MariaDB, Redis and Kafka reachable on 127.0.0.1 for the distributed mode and the integration tests.
+#   scripts/services.sh up      start what is not reachable (idempotent: a running service is reused)
+#   scripts/services.sh down    stop only what this script started
+#   scripts/services.sh status  say what is up and where
+# MYSQL_URL / REDIS_URL / KAFKA_BROKERS point at existing services instead; then nothing local is started
+# for that service. No Docker, no systemd: Debian packages and plain daemons, Kafka from Maven Central jars.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE="${PERPX_CACHE_DIR:-$ROOT/.cache}"
+RUN="$CACHE/run"
+KAFKA_HOME="$CACHE/kafka"
+KAFKA_VERSION=3.9.1
+mkdir -p "$RUN"
+
+MYSQL_HOST=127.0.0.1 MYSQL_PORT=3306
+REDIS_HOST=127.0.0.1 REDIS_PORT=6379
+KAFKA_HOST=127.0.0.1 KAFKA_PORT=9092 KAFKA_CONTROLLER_PORT=9093
+# The app's database user: TCP login with a password (root on Debian may use unix-socket auth only).
+APP_DB_USER=perpx APP_DB_PASS=perpx
+
+log() { printf '[services] %s\n' "$*"; }
+die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# host port -> 0 when something accepts TCP connections there.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() { # host port seconds name
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do port_open "$1" "$2" && return 0; sleep 0.1; done
+  return 1
+}
+
+apt_install() { # packages...
+  command -v apt-get >/dev/null || die "apt-get not found: install $* yourself or set the *_URL env vars"
+  log "installing Debian packages: $*"
+  if [ ! -f "$RUN/apt-updated" ]; then apt-get update -qq >/dev/null && touch "$RUN/apt-updated"; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# ---------------------------------------------------------------- MariaDB
+mysql_up() {
+  if [ -n "${MYSQL_URL:-}" ]; then log "mysql: using MYSQL_URL (not starting a local server)"; return; fi
+  if ! port_open $MYSQL_HOST $MYSQL_PORT; then
+    command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+    log "mysql: starting mariadbd on $MYSQL_HOST:$MYSQL_PORT"
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+    fi
+    start-stop-daemon --start --oknodo --background --make-pidfile --pidfile "$RUN/mariadb.pid" \
+      --chuid mysql --exec /usr/sbin/mariadbd -- --bind-address=$MYSQL_HOST --port=$MYSQL_PORT \
+      --socket=/run/mysqld/mysqld.sock
+    touch "$RUN/mariadb.started-here"
+    wait_port $MYSQL_HOST $MYSQL_PORT 30 || die "mysql: mariadbd did not open $MYSQL_PORT within 30 s"
+  else
+    log "mysql: reachable on $MYSQL_HOST:$MYSQL_PORT (reused)"
+  fi
+  ensure_app_user
+}
+
+ensure_app_user() {
+  local sql="CREATE USER IF NOT EXISTS '$APP_DB_USER'@'127.0.0.1' IDENTIFIED BY '$APP_DB_PASS';
+CREATE USER IF NOT EXISTS '$APP_DB_USER'@'localhost' IDENTIFIED BY '$APP_DB_PASS';
+GRANT ALL PRIVILEGES ON *.* TO '$APP_DB_USER'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO '$APP_DB_USER'@'localhost';"
+  # Already there? Then nothing to do (and no root access needed).
+  if mariadb -h $MYSQL_HOST -P $MYSQL_PORT -u $APP_DB_USER -p$APP_DB_PASS -e 'SELECT 1' >/dev/null 2>&1; then return; fi
+  if mariadb -h $MYSQL_HOST -P $MYSQL_PORT -u root -e "$sql" 2>/dev/null \
+    || mariadb -u root -e "$sql" 2>/dev/null; then
+    log "mysql: user $APP_DB_USER ready"
+  else
+    die "mysql: cannot create user $APP_DB_USER (need root over TCP or the unix socket); set MYSQL_URL"
+  fi
+}
+
+mysql_down() {
+  if [ -f "$RUN/mariadb.started-here" ]; then
+    log "mysql: stopping the mariadbd this script started"
+    start-stop-daemon --stop --oknodo --pidfile "$RUN/mariadb.pid" --retry 20 >/dev/null || true
+    rm -f "$RUN/mariadb.started-here" "$RUN/mariadb.pid"
+  else
+    log "mysql: not started by this script; left running"
+  fi
+}
+
+# ---------------------------------------------------------------- Redis
+redis_up() {
+  if [ -n "${REDIS_URL:-}" ]; then log "redis: using REDIS_URL (not starting a local server)"; return; fi
+  if port_open $REDIS_HOST $REDIS_PORT; then log "redis: reachable on $REDIS_HOST:$REDIS_PORT (reused)"; return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  log "redis: starting redis-server on $REDIS_HOST:$REDIS_PORT"
+  redis-server --daemonize yes --bind $REDIS_HOST --port $REDIS_PORT --save '' --appendonly no \
+    --pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log" --dir "$RUN"
+  touch "$RUN/redis.started-here"
+  wait_port $REDIS_HOST $REDIS_PORT 10 || die "redis: did not open $REDIS_PORT within 10 s (see $RUN/redis.log)"
+}
+
+redis_down() {
+  if [ -f "$RUN/redis.started-here" ]; then
+    log "redis: stopping the redis-server this script started"
+    redis-cli -h $REDIS_HOST -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true
+    rm -f "$RUN/redis.started-here"
+  else
+    log "redis: not started by this script; left running"
+  fi
+}
+
+# ---------------------------------------------------------------- Kafka (KRaft, one node)
+kafka_fetch() {
+  if [ -f "$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar" ]; then return; fi
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+  log "kafka: resolving Apache Kafka $KAFKA_VERSION jars with Maven into $KAFKA_HOME/libs"
+  mvn -q -B -f "$ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -Dkafka.version=$KAFKA_VERSION -DoutputDirectory="$KAFKA_HOME/libs" \
+    || die "kafka: maven could not resolve the Kafka jars"
+}
+
+kafka_config() {
+  mkdir -p "$KAFKA_HOME/data"
+  cat >"$KAFKA_HOME/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$KAFKA_HOME/data
+num.partitions=1
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=8
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+EOF
+  cat >"$KAFKA_HOME/log4j.properties" <<EOF
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$RUN/kafka.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.BrokerServer=INFO
+EOF
+}
+
+kafka_java() { # main-class args...
+  java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" \
+    -cp "$KAFKA_HOME/libs/*" "$@"
+}
+
+kafka_up() {
+  if [ -n "${KAFKA_BROKERS:-}" ]; then log "kafka: using KAFKA_BROKERS (not starting a local broker)"; return; fi
+  if port_open $KAFKA_HOST $KAFKA_PORT; then log "kafka: reachable on $KAFKA_HOST:$KAFKA_PORT (reused)"; return; fi
+  kafka_fetch
+  kafka_config
+  if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
+    log "kafka: formatting KRaft storage in $KAFKA_HOME/data"
+    local id
+    id=$(kafka_java kafka.tools.StorageTool random-uuid)
+    kafka_java kafka.tools.StorageTool format -t "$id" -c "$KAFKA_HOME/server.properties" >/dev/null
+  fi
+  log "kafka: starting one KRaft broker+controller on $KAFKA_HOST:$KAFKA_PORT (log: $RUN/kafka.log)"
+  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" \
+    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_HOME/server.properties" >>"$RUN/kafka.out" 2>&1 &
+  echo $! >"$RUN/kafka.pid"
+  wait_port $KAFKA_HOST $KAFKA_PORT 90 || die "kafka: broker did not open $KAFKA_PORT within 90 s (see $RUN/kafka.log, $RUN/kafka.out)"
+  log "kafka: up (pid $(cat "$RUN/kafka.pid"))"
+}
+
+kafka_down() {
+  if [ -f "$RUN/kafka.pid" ] && kill -0 "$(cat "$RUN/kafka.pid")" 2>/dev/null; then
+    local pid; pid=$(cat "$RUN/kafka.pid")
+    log "kafka: stopping broker pid $pid"
+    kill "$pid"
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    rm -f "$RUN/kafka.pid"
+  else
+    log "kafka: not started by this script; left running"
+  fi
+}
+
+# ---------------------------------------------------------------- status
+status_line() { # name host port env-name
+  local envval="${!4:-}"
+  if [ -n "$envval" ]; then printf '  %-8s external  %s=%s\n' "$1" "$4" "$envval"
+  elif port_open "$2" "$3"; then printf '  %-8s up        %s:%s\n' "$1" "$2" "$3"
+  else printf '  %-8s down      %s:%s\n' "$1" "$2" "$3"; fi
+}
+
+status() {
+  echo "services:"
+  status_line mariadb $MYSQL_HOST $MYSQL_PORT MYSQL_URL
+  status_line redis $REDIS_HOST $REDIS_PORT REDIS_URL
+  status_line kafka $KAFKA_HOST $KAFKA_PORT KAFKA_BROKERS
+}
+
+case "${1:-}" in
+  up) mysql_up; redis_up; kafka_up; status ;;
+  down) kafka_down; redis_down; mysql_down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
