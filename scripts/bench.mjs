@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `make bench`: runs every compiled benchmark (`<workspace>/dist/bench/*.bench.js`) one after another
+// in its own process (2 cores: never in parallel), streaming its output. Each benchmark prints a
+// Markdown section (table + reproduce command) to stdout; the sections are also collected in
+// artifacts/bench/<name>.md so docs/BENCHMARKS.md can be refreshed from a real run.
+//   node scripts/bench.mjs [filter]     e.g. `node scripts/bench.mjs book`
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const filter = process.argv[2];
+const outDir = join(root, "artifacts", "bench");
+mkdirSync(outDir, { recursive: true });
+
+const files = ["shared", "engine", "gateway"].flatMap((ws) => {
+  const dir = join(root, ws, "dist", "bench");
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".bench.js"))
+        .map((f) => join(dir, f))
+    : [];
+});
+const chosen = files.filter((f) => !filter || f.includes(filter)).sort();
+if (chosen.length === 0) {
+  console.error("no benchmarks found (run `make build`)");
+  process.exit(1);
+}
+let failed = 0;
+for (const f of chosen) {
+  const name = basename(f, ".bench.js");
+  console.log(`\n==> bench ${name} (${f.slice(root.length)})`);
+  const t0 = Date.now();
+  const res = spawnSync(process.execPath, ["--expose-gc", f], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  process.stdout.write(res.stdout ?? "");
+  writeFileSync(join(outDir, `${name}.md`), res.stdout ?? "");
+  console.log(`<== ${name}: exit ${res.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (res.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
