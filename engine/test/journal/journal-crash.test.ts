@@ -22,7 +22,9 @@ async function runAndKill(dir: string, run: number, killAfterMs: number): Promis
   const acked = new Map<number, string>();
   let buf = "";
   let ready!: () => void;
-  const isReady = new Promise<void>((r) => (ready = r));
+  const isReady = new Promise<void>((r) => {
+    ready = r;
+  });
   child.stdout!.setEncoding("utf8");
   child.stdout!.on("data", (chunk: string) => {
     buf += chunk;

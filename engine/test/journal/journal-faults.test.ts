@@ -99,7 +99,10 @@ test("faults: appends queued behind a failing group are rejected too; seqs stay 
   const { dir, cleanup } = tempDir("f-queue");
   try {
     let release!: () => void;
-    const faults: Faults = { stall: new Promise<void>((r) => (release = r)), partialWrite: 10 };
+    const stall = new Promise<void>((r) => {
+      release = r;
+    });
+    const faults: Faults = { stall, partialWrite: 10 };
     const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
     const first = log.append([cmd(0)]); // group 1: stalls in write, then fails
     await new Promise((r) => setImmediate(r));
