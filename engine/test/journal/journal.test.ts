@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { Op } from "@perpx/shared/commands";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
@@ -193,6 +194,31 @@ test("journal: close flushes appends that were not yet written", async () => {
     const again = await JournalCommandLog.open(dir, quiet);
     assert.equal(again.lastSeq(), 5);
     await again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test("journal: one writer per directory (in-process registry, pid lock file, stale lock taken over)", async () => {
+  const { dir, cleanup } = tempDir("j-lock");
+  try {
+    const log = await JournalCommandLog.open(dir, quiet);
+    await assert.rejects(
+      JournalCommandLog.open(dir, quiet),
+      (e) => JournalError.is(e) && /already open/.test(e.message),
+    );
+    await log.close();
+    // a live process (our parent) holds the lock
+    writeFileSync(join(dir, "journal.lock"), `${process.ppid}\n`);
+    await assert.rejects(
+      JournalCommandLog.open(dir, quiet),
+      (e) => JournalError.is(e) && /locked by running/.test(e.message),
+    );
+    // a dead one (pid far above pid_max) does not
+    writeFileSync(join(dir, "journal.lock"), "2147483646\n");
+    const again = await JournalCommandLog.open(dir, quiet);
+    await again.close();
+    assert.ok(!readdirSync(dir).includes("journal.lock"), "close releases the lock");
   } finally {
     cleanup();
   }

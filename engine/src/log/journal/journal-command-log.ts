@@ -9,9 +9,12 @@
 // group. A failed write or fsync rejects the batch and everything queued behind it (their seqs assumed
 // it) with a retriable LOG_UNAVAILABLE, after the partial write was truncated away.
 // Format: record-frame.ts. Recovery rules: recovery.ts.
+
+import { mkdir } from "node:fs/promises";
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
+import { lockDir } from "./dir-lock.js";
 import { JournalError, unavailable } from "./journal-error.js";
 import { type JournalIo, nodeIo } from "./journal-io.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
@@ -96,6 +99,7 @@ export class JournalCommandLog implements CommandLog {
     private readonly writerCounters: WriterCounters,
     /** what open found and repaired */
     readonly recovery: RecoveryReport,
+    private readonly unlock: () => Promise<void>,
     options: JournalOptions,
   ) {
     this.opts = {
@@ -115,27 +119,34 @@ export class JournalCommandLog implements CommandLog {
   static async open(dir: string, options: JournalOptions = {}): Promise<JournalCommandLog> {
     const io = options.io ?? nodeIo;
     const warn = options.onWarning ?? ((m: string) => console.warn(`[journal] ${m}`));
-    const { segments, report } = await recoverDirectory(dir, {
-      verify: options.verify ?? "inline",
-      verifyThreads: options.verifyThreads ?? 2,
-      indexEvery: options.indexEvery ?? 1024,
-      chunkBytes: 4 * MiB,
-    });
-    const t = report.truncated;
-    if (t)
-      warn(
-        `torn tail truncated: ${t.bytes} bytes at offset ${t.offset} of ${t.segment} (seq ${t.atSeq}, ${t.reason})`,
-      );
-    for (const p of report.removedSegments) warn(`removed segment without a durable header: ${p}`);
-    const counters: WriterCounters = { writes: 0, fsyncs: 0, bytes: 0 };
-    const last = segments[segments.length - 1];
-    let writer: SegmentWriter;
-    if (last) writer = await SegmentWriter.reopen(last.path, io, last.size, counters);
-    else {
-      writer = await SegmentWriter.create(dir, io, report.lastSeq + 1, counters);
-      segments.push(emptySegment(writer, report.lastSeq + 1));
+    await mkdir(dir, { recursive: true });
+    const unlock = await lockDir(dir);
+    try {
+      const { segments, report } = await recoverDirectory(dir, {
+        verify: options.verify ?? "inline",
+        verifyThreads: options.verifyThreads ?? 2,
+        indexEvery: options.indexEvery ?? 1024,
+        chunkBytes: 4 * MiB,
+      });
+      const t = report.truncated;
+      if (t)
+        warn(
+          `torn tail truncated: ${t.bytes} bytes at offset ${t.offset} of ${t.segment} (seq ${t.atSeq}, ${t.reason})`,
+        );
+      for (const p of report.removedSegments) warn(`removed segment without a durable header: ${p}`);
+      const counters: WriterCounters = { writes: 0, fsyncs: 0, bytes: 0 };
+      const last = segments[segments.length - 1];
+      let writer: SegmentWriter;
+      if (last) writer = await SegmentWriter.reopen(last.path, io, last.size, counters);
+      else {
+        writer = await SegmentWriter.create(dir, io, report.lastSeq + 1, counters);
+        segments.push(emptySegment(writer, report.lastSeq + 1));
+      }
+      return new JournalCommandLog(dir, io, segments, writer, counters, report, unlock, options);
+    } catch (e) {
+      await unlock();
+      throw e;
     }
-    return new JournalCommandLog(dir, io, segments, writer, counters, report, options);
   }
 
   append(cmds: readonly Command[]): Promise<number[]> {
@@ -209,8 +220,12 @@ export class JournalCommandLog implements CommandLog {
     this.closed = true;
     this.seal();
     if (this.queue.length > 0 && !this.flushing) this.flushing = this.drain();
-    await this.flushing;
-    await this.writer.close();
+    try {
+      await this.flushing;
+      await this.writer.close();
+    } finally {
+      await this.unlock();
+    }
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve(false);
