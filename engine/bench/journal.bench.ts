@@ -11,7 +11,7 @@ import type { Command } from "@perpx/shared/commands";
 import { Op } from "@perpx/shared/commands";
 import { CHECKSUM_IMPL, checksum, checksumNative, checksumPure } from "../src/log/journal/checksum.js";
 import { JournalCommandLog, type JournalOptions } from "../src/log/journal/journal-command-log.js";
-import { compress } from "../src/snapshot/snapshot-codec.js";
+import { compress, decompress } from "../src/snapshot/snapshot-codec.js";
 import { SnapshotCodec } from "../src/snapshot/snapshot-format.js";
 import { SnapshotStore } from "../src/snapshot/snapshot-store.js";
 
@@ -224,11 +224,11 @@ async function main() {
   ];
   let opened: JournalCommandLog | null = null;
   for (const [name, opts] of runs) {
+    if (opened) await opened.close();
     const r = await openTimed(dir, opts);
     out(
       `| ${name}: verify / whole open | ${fmt(r.verifyMs)} / ${fmt(r.ms)} | ${fmt(per1M(r.ms))} | ${fmt(r.maxStallMs, 1)} |`,
     );
-    if (opened) await opened.close();
     opened = r.log;
   }
   const log = opened!;
@@ -275,8 +275,8 @@ async function main() {
     `### Snapshot compression (${fmt(st.length / 2 ** 20, 1)} MiB synthetic state, one run each, on one thread)`,
   );
   out();
-  out("| codec | ms | MiB/s | ratio |");
-  out("|---|---:|---:|---:|");
+  out("| codec | compress ms | MiB/s | ratio | decompress ms |");
+  out("|---|---:|---:|---:|---:|");
   for (const [name, codec, level] of [
     ["none", SnapshotCodec.NONE, 0],
     ["gzip level 1", SnapshotCodec.GZIP, 1],
@@ -285,9 +285,9 @@ async function main() {
     ["brotli quality 4", SnapshotCodec.BROTLI, 4],
   ] as const) {
     const r = compress({ kind: "compress", codec, level, data: st });
-    out(
-      `| ${name} | ${fmt(r.ms, 1)} | ${fmt(st.length / 2 ** 20 / (r.ms / 1000))} | ${fmt(st.length / r.body.length, 2)} |`,
-    );
+    const d = decompress({ kind: "decompress", codec, body: r.body, rawBytes: st.length });
+    const mibs = fmt(st.length / 2 ** 20 / (r.ms / 1000));
+    out(`| ${name} | ${fmt(r.ms, 1)} | ${mibs} | ${fmt(st.length / r.body.length, 2)} | ${fmt(d.ms, 1)} |`);
   }
   out();
   const sdir = join(root, "snap");

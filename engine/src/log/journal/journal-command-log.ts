@@ -11,12 +11,13 @@
 // Format: record-frame.ts. Recovery rules: recovery.ts.
 
 import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
 import { lockDir } from "./dir-lock.js";
 import { JournalError, unavailable } from "./journal-error.js";
-import { type JournalIo, nodeIo } from "./journal-io.js";
+import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
 import { type RecoveryReport, recoverDirectory, type VerifyMode } from "./recovery.js";
 import { readSegment, type SegmentInfo } from "./segment-reader.js";
@@ -119,7 +120,9 @@ export class JournalCommandLog implements CommandLog {
   static async open(dir: string, options: JournalOptions = {}): Promise<JournalCommandLog> {
     const io = options.io ?? nodeIo;
     const warn = options.onWarning ?? ((m: string) => console.warn(`[journal] ${m}`));
-    await mkdir(dir, { recursive: true });
+    // a directory created here must itself be durable in its parent before any acknowledged record
+    const created = await mkdir(dir, { recursive: true });
+    if (created !== undefined) await syncDir(dirname(resolve(created)));
     const unlock = await lockDir(dir);
     try {
       const { segments, report } = await recoverDirectory(dir, {
