@@ -194,3 +194,24 @@ test("recovery: an empty directory, and a log whose only segment lost its header
     cleanup();
   }
 });
+
+test("recovery: valid records far behind a large damaged region (past one scan window) still refuse", async () => {
+  const { dir, cleanup } = tempDir("r-far");
+  try {
+    const log = await JournalCommandLog.open(dir);
+    for (let i = 0; i < 100_000; i += 4096) await log.append(cmds(i, Math.min(4096, 100_000 - i)));
+    const path = log.segmentList()[0]!.path;
+    await log.close();
+    const offs = recordOffsets(path);
+    const b = readFileSync(path);
+    assert.ok(offs[90_000]! - offs[4]! > 5 * 1024 * 1024, "damage spans more than one scan window");
+    b.fill(0, offs[4]!, offs[90_000]!); // records 5 … 90 000 zeroed; 90 001 … 100 000 intact
+    writeFileSync(path, b);
+    await assert.rejects(
+      JournalCommandLog.open(dir),
+      (e) => JournalError.is(e) && e.code === "LOG_CORRUPT" && /valid record \(seq 90001\)/.test(e.message),
+    );
+  } finally {
+    cleanup();
+  }
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Op } from "@perpx/shared/commands";
@@ -219,6 +219,23 @@ test("journal: one writer per directory (in-process registry, pid lock file, sta
     const again = await JournalCommandLog.open(dir, quiet);
     await again.close();
     assert.ok(!readdirSync(dir).includes("journal.lock"), "close releases the lock");
+  } finally {
+    cleanup();
+  }
+});
+
+test("journal: a record damaged after open is an error on read, never a wrong command", async () => {
+  const { dir, cleanup } = tempDir("j-rot-read");
+  try {
+    const log = await JournalCommandLog.open(dir, { ...quiet, tailCacheRecords: 0 });
+    await log.append(cmds(0, 10));
+    const path = log.segmentList()[0]!.path;
+    const b = readFileSync(path);
+    b[b.length - 3] = b[b.length - 3]! ^ 1; // payload of record 10
+    writeFileSync(path, b);
+    assert.equal((await log.read(1, 9)).length, 9);
+    await assert.rejects(log.read(1, 10), (e) => JournalError.is(e) && e.code === "LOG_CORRUPT");
+    await log.close();
   } finally {
     cleanup();
   }

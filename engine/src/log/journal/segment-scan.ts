@@ -154,8 +154,15 @@ async function findValidFrame(
   const size = Math.max(chunkBytes, 2 * MAX_FRAME);
   const buf = new Uint8Array(size);
   for (let start = from; start < fileBytes; ) {
-    const filled = await read(buf, 0, Math.min(size, fileBytes - start), start);
-    if (filled <= 0) return null;
+    // fill the buffer completely (a short read must not shrink the window below one frame)
+    const want = Math.min(size, fileBytes - start);
+    let filled = 0;
+    while (filled < want) {
+      const n = await read(buf, filled, want - filled, start + filled);
+      if (n <= 0) break;
+      filled += n;
+    }
+    if (filled < want) return null; // the file shrank under us: nothing more to find
     const last = start + filled >= fileBytes;
     // offsets whose longest possible frame fits in this chunk; the rest are seen again in the next one
     const limit = last ? filled : filled - MAX_FRAME;
