@@ -14,8 +14,9 @@ export interface EngineLink {
    */
   waitForOrder(orderId: number, timeoutMs: number): Promise<OrderView | undefined>;
   /**
-   * Resolves true once the read model reflects every event caused by commands with seq ≤ `seq`,
-   * false after timeoutMs.
+   * Resolves true once the engine has processed every command with seq ≤ `seq` (whether or not it
+   * caused events) and the read model reflects their events; false after timeoutMs. It cannot be
+   * derived from ReadModel.lastSeq(), which only moves with events.
    */
   waitForSeq(seq: number, timeoutMs: number): Promise<boolean>;
   /** Is the engine running and caught up with the log? (readiness probe) */

@@ -3,7 +3,7 @@
 // computed exactly (an input that would need rounding is refused).
 import type { Bracket, Instrument } from "@perpx/shared/domain";
 import { notionalFactor } from "@perpx/shared/domain";
-import { add, mul, RATE_SCALE } from "@perpx/shared/fixed";
+import { add, mulDiv, RATE_SCALE } from "@perpx/shared/fixed";
 import { makeInstrument } from "@perpx/shared/instruments";
 import { ApiError } from "../api-error.js";
 import { type DecimalInput, units } from "./decimals.js";
@@ -60,9 +60,11 @@ function brackets(input: NonNullable<InstrumentBody["brackets"]>): Bracket[] {
     const prevLev = out[out.length - 1]?.maxLeverage;
     if (prevLev !== undefined && b.maxLeverage > prevLev) throw bad("bracket max leverage must not increase");
     if (r >= RATE_SCALE / b.maxLeverage) throw bad("maintenance margin rate must be below 1 / maxLeverage");
-    const step = mul(prevCap, r - prevRate);
-    if (step % RATE_SCALE !== 0) throw bad(`brackets[${i}]: maintAmount is not an exact micro-USDT amount`);
-    const amount = add(prevAmount, step / RATE_SCALE);
+    const step = mulDiv(prevCap, r - prevRate, RATE_SCALE, "floor");
+    if (step !== mulDiv(prevCap, r - prevRate, RATE_SCALE, "ceil")) {
+      throw bad(`brackets[${i}]: maintAmount is not an exact micro-USDT amount`);
+    }
+    const amount = add(prevAmount, step);
     out.push({ notionalCap: cap, maxLeverage: b.maxLeverage, maintMarginRate: r, maintAmount: amount });
     prevCap = cap;
     prevRate = r;

@@ -16,6 +16,8 @@ export class SimEngine implements EngineLink {
   private readonly wallets = new Map<number, number>();
   private readonly pending: LoggedCommand[] = [];
   private waiters: (() => void)[] = [];
+  /** highest seq processed (a command may cause no event at all) */
+  private applied = 0;
 
   constructor(private readonly rm: ReadModel) {}
 
@@ -31,7 +33,10 @@ export class SimEngine implements EngineLink {
 
   private drain(): void {
     const batch = this.pending.splice(0);
-    for (const l of batch) this.rm.apply(this.eventsFor(l));
+    for (const l of batch) {
+      this.rm.apply(this.eventsFor(l));
+      this.applied = l.seq;
+    }
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
@@ -141,11 +146,11 @@ export class SimEngine implements EngineLink {
   }
 
   async waitForSeq(seq: number, timeoutMs: number): Promise<boolean> {
-    if (this.rm.lastSeq() >= seq && this.pending.length === 0) return true;
+    if (this.applied >= seq) return true;
     return new Promise((resolve) => {
       const t = setTimeout(() => resolve(false), timeoutMs);
       const check = () => {
-        if (this.rm.lastSeq() >= seq) {
+        if (this.applied >= seq) {
           clearTimeout(t);
           resolve(true);
         } else this.waiters.push(check);
