@@ -1,9 +1,12 @@
 // Request bodies: only application/json is accepted (anything else is 415 UNSUPPORTED_MEDIA_TYPE); the
 // raw bytes are kept for the HMAC; malformed JSON and inexact numbers are recorded and reported after
 // authentication (so an unauthenticated client learns nothing about the body). Validation uses two Ajv
-// instances: bodies are never coerced (wrong types are INVALID_PARAMETER), query strings are.
+// instances without type coercion: bodies keep their JSON types (wrong types are INVALID_PARAMETER), and
+// query strings are converted strictly before validation — an integer only from plain digits, a
+// boolean only from "true"/"false" — so `limit=1e3`, `limit=+5` or `limit=0x10` are refused (Ajv's own
+// coercion would take them).
 import { Ajv } from "ajv";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifySchemaValidationError } from "fastify";
 import { ApiError } from "../api-error.js";
 import { scanJsonNumbers } from "../filters/json-numbers.js";
 import "./request-context.js";
@@ -18,13 +21,42 @@ const AJV_COMMON = {
 
 /** The body validator (exported for per-item validation of batches). */
 export const bodyAjv = new Ajv({ ...AJV_COMMON, coerceTypes: false });
-const queryAjv = new Ajv({ ...AJV_COMMON, coerceTypes: true });
+
+const INTEGER_TEXT = /^-?(0|[1-9][0-9]{0,15})$/;
+
+interface QueryValidator {
+  (data: Record<string, unknown> | null): boolean;
+  errors?: FastifySchemaValidationError[] | null;
+}
+
+/** A querystring validator that converts declared integer/boolean properties strictly, then validates. */
+function queryValidator(schema: { properties?: Record<string, { type?: unknown }> }): QueryValidator {
+  const validate = bodyAjv.compile(schema);
+  const convert: [string, "integer" | "boolean"][] = [];
+  for (const [name, p] of Object.entries(schema.properties ?? {})) {
+    if (p.type === "integer" || p.type === "boolean") convert.push([name, p.type]);
+  }
+  const fn: QueryValidator = (data) => {
+    if (data) {
+      for (const [name, type] of convert) {
+        const v = data[name];
+        if (typeof v !== "string") continue;
+        if (type === "integer" && INTEGER_TEXT.test(v)) data[name] = Number(v);
+        else if (type === "boolean" && (v === "true" || v === "false")) data[name] = v === "true";
+      }
+    }
+    const ok = validate(data);
+    fn.errors = validate.errors as FastifySchemaValidationError[] | null | undefined;
+    return ok;
+  };
+  return fn;
+}
 
 export function registerBodyParsing(app: FastifyInstance, bodyLimit: number): void {
   app.decorateRequest("rawBody", null);
   app.decorateRequest("bodyError", null);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === "body" ? bodyAjv : queryAjv).compile(schema as object),
+    httpPart === "body" ? bodyAjv.compile(schema as object) : queryValidator(schema as object),
   );
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit }, (req, buf, done) => {
