@@ -204,6 +204,15 @@ describe("cross account and positions", () => {
     assert.equal(rm.orderByClientId(10, "c100")?.status, "CANCELED"); // remembered for ever
   });
 
+  test("an engine reject is an order with status REJECTED and a named reason", () => {
+    const rm = scenario();
+    rm.apply([order({ orderId: 300, userId: 11, symbolId: 1, status: 4, rejectReason: 1 })]);
+    const o = rm.orderById(11, 300);
+    assert.equal(o?.status, "REJECTED");
+    assert.equal(o?.rejectReason, "MARGIN_INSUFFICIENT");
+    assert.equal(rm.account(11)?.assets[0]?.openOrderInitialMargin, "0.000000");
+  });
+
   test("a buy above the mark reserves its open loss", () => {
     const rm = scenario(); // mark 51000.0
     rm.apply([order({ orderId: 200, userId: 11, symbolId: 1, price: 520_000, origQty: 10 })]);
