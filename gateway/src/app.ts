@@ -3,6 +3,7 @@
 // OpenAPI collector → routes. The gateway keeps no exchange state: commands go to the log, queries to
 // the read model.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { ApiError } from "./api-error.js";
 import { CommandWriter } from "./commands/command-writer.js";
 import { CommandContext } from "./commands/context.js";
 import { OrderChanges } from "./commands/order-changes.js";
@@ -50,7 +51,8 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
     trustProxy: config.trustProxy,
     frameworkErrors,
     clientErrorHandler,
-    return503OnClosing: true,
+    // closing is answered by our own hook below, in the catalog format
+    return503OnClosing: false,
     requestTimeout: 30_000, // ms: slow-loris bound
     routerOptions: { maxParamLength: 100 },
   });
@@ -90,6 +92,14 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
   ];
 
   registerErrorHandling(app);
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onRequest", async () => {
+    if (closing)
+      throw new ApiError("ENGINE_UNAVAILABLE", "the gateway is shutting down; retry on another instance");
+  });
   registerBodyParsing(app, config.bodyLimit);
   registerIpRateLimit(app, limiter, config.rateLimit.perIp);
   registerAuth(app, auth, limiter);
