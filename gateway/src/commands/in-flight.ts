@@ -45,18 +45,3 @@ export class InFlightMap<T> {
     this.map.set(key, { durable, value, expires: now + this.ttlMs });
   }
 }
-
-/** A promise with its resolve/reject in hand (Promise.withResolvers is Node 22+). */
-export function deferred<T>(): {
-  promise: Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-} {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}

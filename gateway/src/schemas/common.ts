@@ -40,12 +40,6 @@ export const symbolQuery = {
   properties: { symbol },
 } as const;
 
-export const optionalSymbolQuery = {
-  type: "object",
-  additionalProperties: false,
-  properties: { symbol },
-} as const;
-
 export const rangeQuery = {
   type: "object",
   additionalProperties: false,
