@@ -32,6 +32,7 @@ export const Ev = {
   DEPOSIT: 14,
   WITHDRAWAL: 15,
   LEVERAGE: 16,
+  FEE_ACCOUNT: 17,
 } as const;
 export type Ev = (typeof Ev)[keyof typeof Ev];
 
@@ -173,6 +174,20 @@ export interface InsuranceEvent extends Base {
   symbolId: number;
 }
 
+/**
+ * The exchange's fee account after the command (SPEC §2: trading fees in, maker rebates out, rounding
+ * residues that are not the insurance fund's). Needed by the solvency view, which cannot derive it.
+ */
+export interface FeeAccountEvent extends Base {
+  ev: typeof Ev.FEE_ACCOUNT;
+  /** micro-USDT after */
+  balance: number;
+  delta: number;
+  /** e.g. TRADING_FEE, MAKER_REBATE, ROUNDING_RESIDUE */
+  reason: string;
+  symbolId: number;
+}
+
 export interface InstrumentEvent extends Base {
   ev: typeof Ev.INSTRUMENT;
   instrument: Instrument;
@@ -237,4 +252,5 @@ export type EngineEvent =
   | MarginCallEvent
   | DepositEvent
   | WithdrawalEvent
-  | LeverageEvent;
+  | LeverageEvent
+  | FeeAccountEvent;

@@ -1,0 +1,83 @@
+// Replay cache bounds, encrypted key persistence, admin bootstrap, HMAC known answer.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { ensureAdminKey } from "./admin-bootstrap.js";
+import { signRequest, verifySignature } from "./hmac.js";
+import { EncryptedKeyStore } from "./key-store.js";
+import { ReplayCache } from "./replay-cache.js";
+import { loadMasterKey, SecretBox } from "./secret-box.js";
+
+const dir = mkdtempSync(join(tmpdir(), "perpx-auth-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("HMAC: SPEC §8.1 string, lowercase hex, constant-time verify", () => {
+  const body = `{"symbol":"BTCUSDT"}`;
+  const sig = signRequest("secret", "1700000000000", "POST", "/api/v1/order", body);
+  assert.match(sig, /^[0-9a-f]{64}$/);
+  const buf = Buffer.from(body);
+  assert.ok(verifySignature(Buffer.from("secret"), "1700000000000", "POST", "/api/v1/order", buf, sig));
+  assert.ok(!verifySignature(Buffer.from("secret"), "1700000000001", "POST", "/api/v1/order", buf, sig));
+  assert.ok(
+    !verifySignature(Buffer.from("secret"), "1700000000000", "POST", "/api/v1/order", buf, sig.toUpperCase()),
+  );
+  assert.ok(
+    !verifySignature(Buffer.from("secret"), "1700000000000", "POST", "/api/v1/order", buf, `${sig}00`),
+  );
+});
+
+test("replay cache: replays refused inside the window, entries expire, full cache fails closed", () => {
+  const c = new ReplayCache(60_000, 3);
+  const t = 1_700_000_000_000;
+  assert.equal(c.check("k", "s1", t, t), "fresh");
+  assert.equal(c.check("k", "s1", t, t + 59_000), "replay");
+  assert.equal(c.check("k2", "s1", t, t), "fresh");
+  assert.equal(c.check("k", "s2", t, t), "fresh");
+  assert.equal(c.check("k", "s3", t, t), "full");
+  assert.equal(c.check("k", "s3", t + 61_000, t + 62_000), "fresh"); // the first three expired
+  assert.equal(c.size, 1);
+});
+
+test("keys persist sealed with AES-256-GCM and reload; the file never holds the secret", async () => {
+  const masterKey = loadMasterKey(dir, {});
+  assert.equal(statSync(join(dir, "master.key")).mode & 0o777, 0o600);
+  assert.deepEqual(loadMasterKey(dir, {}), masterKey);
+  const file = join(dir, "api-keys.json");
+  const s = new EncryptedKeyStore({ masterKey, file });
+  const k = await s.create(7, false);
+  const text = readFileSync(file, "utf8");
+  assert.ok(!text.includes(k.apiSecret));
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const again = new EncryptedKeyStore({ masterKey, file });
+  assert.equal((await again.lookup(k.apiKey))?.secret.toString(), k.apiSecret);
+  assert.equal((await again.list(7)).length, 1);
+  assert.throws(() => new EncryptedKeyStore({ masterKey: Buffer.alloc(32, 1), file }), "wrong master key");
+  assert.ok(await again.revoke(k.apiKey));
+  assert.equal(await new EncryptedKeyStore({ masterKey, file }).lookup(k.apiKey), undefined);
+});
+
+test("a sealed secret is bound to its key id", () => {
+  const box = new SecretBox(Buffer.alloc(32, 7));
+  const sealed = box.seal("s3cr3t", "key-a");
+  assert.equal(box.open(sealed, "key-a"), "s3cr3t");
+  assert.throws(() => box.open(sealed, "key-b"));
+});
+
+test("admin bootstrap: from env, or generated once into a 0600 file", async () => {
+  const s = new EncryptedKeyStore({ masterKey: Buffer.alloc(32, 3) });
+  const env = {
+    EXCHANGE_ADMIN_KEY: "admin-key-0123456789",
+    EXCHANGE_ADMIN_SECRET: "admin-secret-0123456789",
+  };
+  await ensureAdminKey(s, dir, env);
+  const e = await s.lookup(env.EXCHANGE_ADMIN_KEY);
+  assert.ok(e?.admin && e.userId === 0);
+  const sub = join(dir, "boot");
+  const r = await ensureAdminKey(s, sub, {});
+  assert.ok(r.file);
+  assert.equal(statSync(r.file).mode & 0o777, 0o600);
+  const created = JSON.parse(readFileSync(r.file, "utf8")) as { apiKey: string };
+  assert.ok((await s.lookup(created.apiKey))?.admin);
+});

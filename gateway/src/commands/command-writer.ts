@@ -1,0 +1,51 @@
+// Writing commands and waiting for their outcome (SPEC §8.3, §12). A command is acknowledged only
+// after log.append resolves (durable); an append failure is 503 LOG_UNAVAILABLE and nothing is
+// acknowledged. `?wait=true` then waits for the engine: 200 with the outcome, or 504 {status: UNKNOWN}.
+import type { CommandLog } from "@perpx/engine/log/command-log";
+import type { Command } from "@perpx/shared/commands";
+import { ApiError } from "../api-error.js";
+import type { ReadModel } from "../read-model/read-model.js";
+import type { EngineLink } from "../types.js";
+
+export interface Outcome {
+  status: "APPLIED" | "REJECTED";
+  rejectReason?: string;
+}
+
+export class CommandWriter {
+  constructor(
+    private readonly log: CommandLog,
+    private readonly engine: EngineLink,
+    private readonly readModel: ReadModel,
+    readonly waitTimeoutMs: number,
+  ) {}
+
+  /** Appends and resolves with the seqs once durable; LOG_UNAVAILABLE otherwise. */
+  async append(cmds: readonly Command[]): Promise<number[]> {
+    try {
+      const seqs = await this.log.append(cmds);
+      if (seqs.length !== cmds.length) throw new Error("log returned the wrong number of seqs");
+      return seqs;
+    } catch (err) {
+      if (ApiError.is(err)) throw err;
+      throw new ApiError(
+        "LOG_UNAVAILABLE",
+        "the command log did not make the command durable; nothing was accepted",
+      );
+    }
+  }
+
+  /** Waits until the engine has applied `seq`; 504 TIMEOUT with `extra` (status UNKNOWN) otherwise. */
+  async waitApplied(seq: number, extra: Record<string, unknown>, userId?: number): Promise<Outcome> {
+    if (!(await this.engine.waitForSeq(seq, this.waitTimeoutMs))) throw timeout(extra);
+    const rejects = this.readModel.rejectsAt(seq).filter((r) => userId === undefined || r.userId === userId);
+    const first = rejects[0];
+    return first ? { status: "REJECTED", rejectReason: first.reason } : { status: "APPLIED" };
+  }
+}
+
+export function timeout(extra: Record<string, unknown>): ApiError {
+  return new ApiError("TIMEOUT", "the engine did not answer in time; reconcile by id", {
+    extra: { ...extra, status: "UNKNOWN" },
+  });
+}
