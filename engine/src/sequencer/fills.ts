@@ -14,7 +14,8 @@
 // later closes; nothing leaves the system. Fees are integers paid into the fee account (margin.ts feeOf).
 //
 // Isolated positions: an opening fill moves ⌈p × o × factor / leverage⌉ from the cross wallet to the
-// isolated wallet, less that fill's fee (paid from the isolated wallet). A reducing fill books realized
+// isolated wallet, less that fill's fee (paid from the isolated wallet; a flipping fill splits its fee
+// between the closing and the opening part in proportion to r and o). A reducing fill books realized
 // PnL and fee in the isolated wallet, then returns to cross the closed share of the wallet as it was
 // (⌊W × r / |Q|⌋) plus that PnL − fee, clamped to what the isolated wallet holds; a full close returns the
 // whole remainder. A remainder below zero (a bankrupt isolated position, which liquidation — a later
@@ -45,6 +46,8 @@ export function applyFill(
   const reduce = q0 !== 0 && (q0 > 0 ? 1 : -1) !== dir ? Math.min(qty, abs0) : 0;
   const open = qty - reduce;
   const isolated = pos.marginType === MarginType.ISOLATED;
+  // an isolated flip pays the fee in proportion from the closing wallet and from the new one
+  const reduceFee = open === 0 ? fee : mulDiv(fee, reduce, qty, "trunc");
   let realized = 0;
 
   if (reduce > 0) {
@@ -54,7 +57,7 @@ export function applyFill(
     realized = mul(s * sub(mul(price, reduce), removed), factor);
     pos.entryValue = sub(pos.entryValue, removed);
     pos.qty = q0 - s * reduce;
-    if (isolated) reduceIsolated(st, ctx, acc, pos, reduce, abs0, realized, fee);
+    if (isolated) reduceIsolated(st, ctx, acc, pos, reduce, abs0, realized, reduceFee);
     else acc.crossWallet = add(acc.crossWallet, sub(realized, fee));
   }
   if (open > 0) {
@@ -63,7 +66,7 @@ export function applyFill(
     if (isolated) {
       const im = initialMargin(notionalOf(price, open, factor), pos.leverage);
       acc.crossWallet = sub(acc.crossWallet, im);
-      pos.isolatedWallet = add(pos.isolatedWallet, reduce > 0 ? im : sub(im, fee));
+      pos.isolatedWallet = add(pos.isolatedWallet, sub(im, fee - reduceFee));
     } else if (reduce === 0) {
       acc.crossWallet = sub(acc.crossWallet, fee);
     }

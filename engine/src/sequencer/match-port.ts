@@ -28,8 +28,7 @@
 
 import type { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
-import type { BookSink, CancelResult, OrderBookApi, RemoveReason } from "../matcher/book-api.js";
-import { PlaceOutcome } from "../matcher/book-api.js";
+import type { BookSink, OrderBookApi, PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
 
 export const MatchOp = { PLACE: 1, CANCEL: 2, CANCEL_ALL: 3, AMEND: 4 } as const;
 export type MatchOp = (typeof MatchOp)[keyof typeof MatchOp];
@@ -47,8 +46,6 @@ export class MatchRequest {
   qty = 0;
   tif: TimeInForce = 0;
   stp: StpMode = 0;
-  /** AMEND of a post-only order: if the new price would take, cancel instead (outcome POST_ONLY_REJECTED) */
-  postOnly = false;
 }
 
 export const ReportKind = { TRADE: 1, REMOVED: 2, OUTCOME: 3, LEVEL: 4 } as const;
@@ -180,11 +177,6 @@ export class InThreadMatchPort implements MatchPort {
         report.result = book.cancelAll(req.userId, report);
         return;
       case MatchOp.AMEND:
-        if (req.postOnly && wouldTake(book, req.side, req.price)) {
-          report.result = book.cancel(req.orderId, req.userId, report) satisfies CancelResult;
-          report.outcome(req.orderId, req.userId, PlaceOutcome.POST_ONLY_REJECTED, 0, 0);
-          return;
-        }
         report.result = book.amend(req.orderId, req.userId, req.price, req.qty, report);
         return;
     }
@@ -204,14 +196,4 @@ export class InThreadMatchPort implements MatchPort {
     const orders = image.orders.map((o) => ({ ...o, stp: stpOf(o.orderId) }));
     this.book(symbolId).restore(orders, image.updateId);
   }
-}
-
-/** Would a limit order at `price` on `side` take liquidity right now? */
-function wouldTake(book: OrderBookApi, side: Side, price: number): boolean {
-  if (side === S.BUY) {
-    const ask = book.bestAsk();
-    return !Number.isNaN(ask) && price >= ask;
-  }
-  const bid = book.bestBid();
-  return !Number.isNaN(bid) && price <= bid;
 }

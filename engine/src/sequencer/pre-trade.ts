@@ -150,7 +150,6 @@ export function preparePlace(
   req.qty = cmd.qty;
   req.tif = tif;
   req.stp = cmd.stp;
-  req.postOnly = false;
   return RejectReason.NONE;
 }
 
@@ -226,6 +225,5 @@ export function prepareAmend(
   req.qty = newRem;
   req.tif = o.tif;
   req.stp = o.stp;
-  req.postOnly = priceChanged && o.tif === TimeInForce.GTX;
   return RejectReason.NONE;
 }

@@ -19,7 +19,7 @@ import type {
 } from "@perpx/shared/commands";
 import { Op } from "@perpx/shared/commands";
 import type { Instrument } from "@perpx/shared/domain";
-import { BalanceReason, notionalFactor, OrderStatus, OrderType } from "@perpx/shared/domain";
+import { BalanceReason, notionalFactor, OrderStatus, OrderType, TimeInForce } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
@@ -42,7 +42,7 @@ import { prepareAmend, preparePlace } from "./pre-trade.js";
 import { emitOrder, Settler } from "./settle.js";
 import { decodeState, encodeState } from "./snapshot.js";
 import type { Account, OpenOrder, Position, SymbolState } from "./state.js";
-import { positionOf, SequencerState } from "./state.js";
+import { positionOf, remainingOf, SequencerState } from "./state.js";
 
 export interface Solvency {
   netDeposits: number;
@@ -222,10 +222,22 @@ export class Sequencer {
     if (typeof o === "number") return o;
     const acc = this.st.accounts.get(cmd.userId)!;
     const sym = this.st.symbols.get(cmd.symbolId)!;
-    const pos = acc.positions.get(cmd.symbolId)!;
+    const pos = positionOf(this.st, cmd.userId, cmd.symbolId);
+    const repriced = cmd.price !== o.price;
     const reason = prepareAmend(this.st, acc, pos, sym, cmd, o, this.req);
     if (reason !== RejectReason.NONE) return reason;
-    this.execute(sym, pos, o, this.req.op === MatchOp.AMEND);
+    if (this.req.op === MatchOp.AMEND && repriced && o.tif === TimeInForce.GTX) {
+      // A post-only order must not take when re-priced (Binance cancels it then). The book re-enters an
+      // amended order as GTC, so a post-only re-price is a cancel plus a GTX place under the same id.
+      const req = this.req;
+      req.op = MatchOp.CANCEL;
+      this.matcher.execute(req, this.report);
+      if (this.report.result !== 0) throw new Error(`book does not hold order ${o.orderId}`);
+      this.settler.apply(this.report, sym.inst.symbolId, o, true);
+      req.op = MatchOp.PLACE;
+      req.qty = remainingOf(o);
+    }
+    this.execute(sym, pos, o, this.req.op !== MatchOp.CANCEL);
     return RejectReason.NONE;
   }
 

@@ -66,7 +66,9 @@ export class Settler {
 
   /**
    * Applies one report of a request on `symbolId`. `own` is the order the request was about (placed, amended, cancelled), whose
-   * OrderEvent the caller emits once at the end; `amend` says the request was an amend.
+   * OrderEvent the caller emits once at the end; `amend` says the request amends `own` (an AMEND, or
+   * either half of the cancel + re-place that amends a post-only order's price), so its removal is not
+   * its end and a post-only refusal expires it.
    */
   apply(report: MatchReport, symbolId: number, own: OpenOrder | null, amend: boolean): void {
     for (let i = 0; i < report.count; i++) {
@@ -78,6 +80,7 @@ export class Settler {
           if (report.field(i, 4) === RemoveReason.AMENDED) break;
           const o = this.st.orders.get(report.field(i, 1));
           if (o === undefined) throw new Error(`book removed unknown order ${report.field(i, 1)}`);
+          if (o === own && amend) break; // the cancel half of a replace (post-only amend): it comes back
           o.status =
             report.field(i, 4) === RemoveReason.EXPIRED_IN_MATCH
               ? OrderStatus.EXPIRED_IN_MATCH
@@ -238,7 +241,6 @@ export class Settler {
     req.userId = o.userId;
     req.side = o.side;
     req.price = o.bookPrice;
-    req.postOnly = false;
     if (remaining === 0) {
       req.op = MatchOp.CANCEL;
     } else {
@@ -250,7 +252,7 @@ export class Settler {
       req.qty = remaining;
     }
     this.port.execute(req, this.followReport);
-    this.apply(this.followReport, o.symbolId, o, true);
+    this.apply(this.followReport, o.symbolId, o, remaining > 0);
     emitOrder(this.ctx, o);
   }
 }
