@@ -121,7 +121,10 @@ function runRandom(seed: number, total: number): Run {
     }
     return outA;
   };
-  const t = () => (ts += rng.range(1, 2000));
+  const t = () => {
+    ts += rng.range(1, 2000);
+    return ts;
+  };
 
   for (const inst of INSTRUMENTS) run({ op: Op.UPSERT_INSTRUMENT, ts: t(), instrument: inst });
   for (const [symbolId, price] of CENTER) run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price });
