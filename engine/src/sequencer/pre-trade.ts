@@ -19,7 +19,14 @@ import { OrderType, Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import { FixedOverflowError, mul } from "@perpx/shared/fixed";
 import { crossRisk, positionOrderMargin } from "./account-risk.js";
-import { marketTakePrice, maxNotionalAtLeverage, notionalOf, openLossPerUnit, priceBand } from "./margin.js";
+import {
+  marketTakePrice,
+  maxNotionalAtLeverage,
+  notionalOf,
+  openLossPerUnit,
+  priceBand,
+  sideOrderMargin,
+} from "./margin.js";
 import { MatchOp, type MatchRequest } from "./match-port.js";
 import type { Account, OpenOrder, Position, SequencerState, SideOrders, SymbolState } from "./state.js";
 import { remainingOf } from "./state.js";
@@ -53,8 +60,13 @@ function withOrder(s: SideOrders, qty: number, price: number, openLoss: number, 
 
 /** Order margin of `pos` if one side were `side` instead: the what-if used by the margin check. */
 function orderMarginWith(pos: Position, which: Side, side: SideOrders, factor: number): number {
-  const view: Position = which === Side.BUY ? { ...pos, buy: side } : { ...pos, sell: side };
-  return positionOrderMargin(view, factor);
+  const q = pos.qty;
+  const buy = which === Side.BUY ? side : pos.buy;
+  const sell = which === Side.SELL ? side : pos.sell;
+  return (
+    sideOrderMargin(buy, q < 0 ? -q : 0, pos.leverage, factor) +
+    sideOrderMargin(sell, q > 0 ? q : 0, pos.leverage, factor)
+  );
 }
 
 /** MAX_POSITION and margin checks shared by place and amend (non-reduce-only orders). */
