@@ -21,6 +21,12 @@ import { newAccount } from "./state.js";
 
 const isId = (x: number): boolean => Number.isSafeInteger(x) && x > 0;
 const isAmount = (x: number): boolean => Number.isSafeInteger(x) && x > 0;
+/**
+ * Money is a JS safe integer of micro-USDT (SPEC §2), so sums must stay below 2^53. A deposit that would
+ * take the exchange's net deposits above 2^51 micro-USDT (≈ 2.25e9 USDT) is refused (INVALID_PARAMETER):
+ * every wallet, fee and PnL sum then keeps a factor 4 of headroom instead of overflowing mid-command.
+ */
+export const MAX_NET_DEPOSITS = 2 ** 51;
 
 export function createUser(st: SequencerState, ctx: CommandCtx, cmd: CreateUser): RejectReason {
   if (!isId(cmd.userId)) return RejectReason.INVALID_PARAMETER;
@@ -35,7 +41,8 @@ export function deposit(st: SequencerState, ctx: CommandCtx, cmd: Deposit): Reje
   if (st.txIds.has(cmd.txId)) return RejectReason.DUPLICATE;
   const acc = st.accounts.get(cmd.userId);
   if (acc === undefined) return RejectReason.UNKNOWN_ACCOUNT;
-  if (!isAmount(cmd.amount)) return RejectReason.INVALID_PARAMETER;
+  if (!isAmount(cmd.amount) || cmd.amount > MAX_NET_DEPOSITS - st.netDeposits)
+    return RejectReason.INVALID_PARAMETER;
   st.txIds.add(cmd.txId);
   ctx.reason = BalanceReason.DEPOSIT;
   ctx.touch(acc);

@@ -12,8 +12,11 @@ import type {
   AmendOrder,
   CancelAll,
   CancelOrder,
+  CountdownCancelAll,
   LoggedCommand,
+  MarkSample,
   OraclePrice,
+  PayFunding,
   PlaceOrder,
   UpsertInstrument,
 } from "@perpx/shared/commands";
@@ -152,11 +155,16 @@ export class Sequencer {
         reason = this.oraclePrice(cmd);
         break;
       case Op.MARK_SAMPLE:
-      case Op.PAY_FUNDING:
-      case Op.COUNTDOWN_CANCEL_ALL:
-      case Op.SNAPSHOT:
-        // accepted, no effect yet: SPEC §6 samples, §7 funding and the dead-man switch are later issues
+        this.markSample(cmd);
         break;
+      case Op.PAY_FUNDING:
+        this.payFunding(cmd);
+        break;
+      case Op.COUNTDOWN_CANCEL_ALL:
+        this.countdownCancelAll(cmd);
+        break;
+      case Op.SNAPSHOT:
+        break; // the runner snapshots; nothing changes here
       default:
         reason = RejectReason.INVALID_PARAMETER;
     }
@@ -341,8 +349,19 @@ export class Sequencer {
     this.afterMarkChange(sym);
   }
 
-  /** Hook for the liquidation issue: find accounts made liquidatable by the new mark (SPEC §7). */
+  // Hooks of the later issues. Each command is accepted and, for now, changes nothing and emits nothing.
+
+  /** Liquidation (SPEC §7): find the accounts the new mark made liquidatable (indexed, not a scan). */
   private afterMarkChange(_sym: SymbolState): void {}
+
+  /** SPEC §6: premium / mid samples for the full mark formula (mark-price.ts) and the funding rate. */
+  private markSample(_cmd: MarkSample): void {}
+
+  /** SPEC §7 funding: pay every open position of the symbol(s) once per fundingTime. */
+  private payFunding(_cmd: PayFunding): void {}
+
+  /** Dead-man switch: arm or disarm; the cancel-all fires on the first command whose ts passes the deadline. */
+  private countdownCancelAll(_cmd: CountdownCancelAll): void {}
 
   // ---------------------------------------------------------------------------------------------------
   // state: hash, snapshot, solvency, read-only views

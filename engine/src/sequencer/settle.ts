@@ -2,7 +2,7 @@
 // positions, wallets), removals, the command's own outcome, changed levels — to the sequencer's state and
 // emits the events. Then keeps the reduce-only invariant (pre-trade.ts) with follow-up book requests.
 // Owner: the sequencer.
-import { OrderStatus, Side } from "@perpx/shared/domain";
+import { OrderStatus, Side, TradeType } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import { Ev } from "@perpx/shared/events";
 import { add, mul } from "@perpx/shared/fixed";
@@ -174,7 +174,7 @@ export class Settler {
       ts: ctx.ts,
       tradeId: st.nextTradeId++,
       symbolId: inst.symbolId,
-      type: 0,
+      type: TradeType.NORMAL,
       price,
       qty,
       quote,

@@ -16,6 +16,7 @@ import { MarginType, OrderType, Side, StpMode, TimeInForce, WorkingType } from "
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { DEFAULT_INSTRUMENTS, makeInstrument } from "@perpx/shared/instruments";
+import type { InThreadMatchPort } from "../../src/sequencer/match-port.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
 import { newPort } from "../support/seq-harness.js";
 
@@ -86,7 +87,8 @@ interface Run {
 
 function runRandom(seed: number, total: number): Run {
   const rng = new Rng(seed);
-  const a = new Sequencer({ matcher: newPort() });
+  const portA = newPort();
+  const a = new Sequencer({ matcher: portA });
   const b = new Sequencer({ matcher: newPort() });
   let c: Sequencer | undefined;
   const restoreAt = Math.floor(total * (0.2 + 0.6 * rng.next()));
@@ -108,6 +110,7 @@ function runRandom(seed: number, total: number): Run {
       assert.deepEqual(outC, outA, `restored engine diverged at seq ${seq}`);
     }
     check(a, outA, seq);
+    if (seq % 250 === 0) checkBooks(a, portA, seq);
     stats.commands++;
     for (const e of outA) {
       if (e.ev === Ev.TRADE) stats.trades++;
@@ -237,6 +240,44 @@ function runRandom(seed: number, total: number): Run {
   return stats;
 }
 
+/**
+ * The sequencer's open orders are exactly the books' orders (id, user, side, price, remaining), and each
+ * position's side aggregates are the sums over its open orders.
+ */
+function checkBooks(s: Sequencer, port: InThreadMatchPort, seq: number): void {
+  let inBooks = 0;
+  for (const inst of INSTRUMENTS) {
+    port.book(inst.symbolId).forEachOrder((orderId, userId, side, price, remaining) => {
+      const o = s.openOrder(orderId);
+      inBooks++;
+      if (o === undefined || o.userId !== userId || o.side !== side || o.bookPrice !== price) {
+        assert.fail(`seq ${seq}: book order ${orderId} is not the sequencer's`);
+      }
+      if (o.origQty - o.executedQty !== remaining)
+        assert.fail(`seq ${seq}: order ${orderId} remaining differs`);
+    });
+  }
+  let open = 0;
+  for (const acc of s.accounts()) {
+    for (const p of acc.positions.values()) {
+      const sums = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (const id of p.orderIds) {
+        const o = s.openOrder(id)!;
+        const rem = o.origQty - o.executedQty;
+        const k = o.side === Side.BUY ? 0 : 4;
+        sums[k]! += rem;
+        sums[k + 1]! += rem * o.bookPrice;
+        sums[k + 2]! += rem * o.openLoss;
+        sums[k + 3]! += o.reduceOnly ? rem : 0;
+        open++;
+      }
+      const agg = [p.buy, p.sell].flatMap((x) => [x.qty, x.qtyPrice, x.qtyLoss, x.roQty]);
+      assert.deepEqual(agg, sums, `seq ${seq}: aggregates of user ${acc.userId} symbol ${p.symbolId}`);
+    }
+  }
+  assert.equal(open, inBooks, `seq ${seq}: open order count`);
+}
+
 /** Conservation to the micro-USDT, and every touched account's wallets explained. */
 function check(s: Sequencer, events: readonly EngineEvent[], seq: number): void {
   const sol = s.solvency();
@@ -264,8 +305,8 @@ function check(s: Sequencer, events: readonly EngineEvent[], seq: number): void 
 }
 
 test(`randomized sequencer: conservation after every command, replay and snapshot determinism (${LONG ? "long" : "short"})`, () => {
-  const seeds = LONG ? [1, 2, 3] : [7];
-  const total = LONG ? 120_000 : 20_000;
+  const seeds = LONG ? [1, 2, 3, 4, 5] : [7];
+  const total = LONG ? 150_000 : 20_000;
   for (const seed of seeds) {
     const t0 = performance.now();
     const s = runRandom(seed, total);
