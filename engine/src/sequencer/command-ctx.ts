@@ -15,6 +15,8 @@ export class CommandCtx {
   reason: BalanceReason = 0;
 
   readonly positions: Position[] = [];
+  /** each touched position's signed qty when the command first touched it (parallel to `positions`) */
+  readonly qtyBefore: number[] = [];
   private readonly positionSet = new Set<Position>();
   readonly accounts: Account[] = [];
   private readonly walletBefore = new Map<Account, number>();
@@ -31,6 +33,7 @@ export class CommandCtx {
     this.out = out;
     this.reason = reason;
     this.positions.length = 0;
+    this.qtyBefore.length = 0;
     this.positionSet.clear();
     this.accounts.length = 0;
     this.walletBefore.clear();
@@ -50,6 +53,7 @@ export class CommandCtx {
     if (pos !== undefined && !this.positionSet.has(pos)) {
       this.positionSet.add(pos);
       this.positions.push(pos);
+      this.qtyBefore.push(pos.qty);
     }
   }
 

@@ -14,7 +14,7 @@
 // later closes; nothing leaves the system. Fees are integers paid into the fee account (margin.ts feeOf).
 //
 // Isolated positions: an opening fill moves ⌈p × o × factor / leverage⌉ from the cross wallet to the
-// isolated wallet, less that fill's fee (paid from the isolated wallet; a flipping fill splits its fee
+// isolated wallet (p capped for price-improved sells, isolatedFundPrice), less that fill's fee (paid from the isolated wallet; a flipping fill splits its fee
 // between the closing and the opening part in proportion to r and o). A reducing fill books realized
 // PnL and fee in the isolated wallet, then returns to cross the closed share of the wallet as it was
 // (⌊W × r / |Q|⌋) plus that PnL − fee, clamped to what the isolated wallet holds; a full close returns the
@@ -27,7 +27,10 @@ import type { CommandCtx } from "./command-ctx.js";
 import { initialMargin, notionalOf } from "./margin.js";
 import type { Account, Position, SequencerState, SymbolState } from "./state.js";
 
-/** Applies one side of a fill; returns the realized PnL in micro-USDT (before fees). */
+/**
+ * Applies one side of a fill; returns the realized PnL in micro-USDT (before fees). `fundPrice` is the
+ * price an isolated opening part is funded at (see isolatedFundPrice).
+ */
 export function applyFill(
   st: SequencerState,
   ctx: CommandCtx,
@@ -38,6 +41,7 @@ export function applyFill(
   qty: number,
   price: number,
   fee: number,
+  fundPrice: number,
 ): number {
   const factor = sym.factor;
   const dir = side === Side.BUY ? 1 : -1;
@@ -64,7 +68,7 @@ export function applyFill(
     pos.entryValue = add(pos.entryValue, mul(price, open));
     pos.qty += dir * open;
     if (isolated) {
-      const im = initialMargin(notionalOf(price, open, factor), pos.leverage);
+      const im = initialMargin(notionalOf(fundPrice, open, factor), pos.leverage);
       acc.crossWallet = sub(acc.crossWallet, im);
       pos.isolatedWallet = add(pos.isolatedWallet, sub(im, fee - reduceFee));
     } else if (reduce === 0) {
@@ -72,6 +76,20 @@ export function applyFill(
     }
   }
   return realized;
+}
+
+/**
+ * The price an isolated opening fill is funded at: the fill price, except that a sell filled above both
+ * its limit and the mark (a taker selling into bids above mark) is funded at max(limit, mark). The order
+ * reserved q × limit / leverage + q × max(0, mark − limit) (SPEC §5 order cost), which covers funding at
+ * max(limit, mark) but not the price improvement beyond mark; that improvement is already the short's
+ * unrealized profit at mark, so funding it from cross would only overdraw the cross wallet. A buy fills at
+ * or below its limit, so its fill price is always covered.
+ */
+export function isolatedFundPrice(side: Side, price: number, limit: number, mark: number): number {
+  if (side === Side.BUY) return price;
+  const cap = limit > mark ? limit : mark;
+  return price < cap ? price : cap;
 }
 
 function reduceIsolated(

@@ -19,10 +19,11 @@
 //     So M may go early only if M's user is not N's user, holds no position and no resting order in N's
 //     symbol, and M's symbol's mark cannot be moved by N. Otherwise the port waits for N's report.
 //     (Cancels read only the order itself: a cancel of an order N cannot fill may always go early.)
-//  3. Settle may issue follow-up requests on the same symbol (reduce-only cut-back: amends that shrink or
-//     cancel resting reduce-only orders, never matching). They must reach the book before any later
-//     command's request for that symbol, so a command that may cause follow-ups — its symbol has resting
-//     reduce-only orders, or it is reduce-only itself — is a barrier for its symbol's ring.
+//  3. Settle may issue follow-up requests on the same symbol, which never match: amends that shrink or
+//     cancels of resting reduce-only orders (kept within their positions), and cancels of orders that lost
+//     their reduce allowance when a position shrank and the account cannot fund them (settle.ts). They must
+//     reach the book before any later command's request for that symbol, so a command that may trade
+//     (PLACE, AMEND) is a barrier for its symbol's ring until it is settled; cancels are not.
 //
 // Reports are flat number records (stride REPORT_STRIDE) so a ring transport can copy them as they are.
 

@@ -118,7 +118,10 @@ export class OrderCommands {
     return RejectReason.NONE;
   }
 
-  /** Sends the prepared request, settles the report, keeps reduce-only orders within positions. */
+  /**
+   * Sends the prepared request, settles the report, then the follow-ups: reduce-only orders kept within
+   * their positions, and orders that lost their reduce allowance expired when the account cannot fund them.
+   */
   private execute(sym: SymbolState, pos: Position, own: OpenOrder | null, amend: boolean): void {
     const report = this.report;
     this.matcher.execute(this.req, report);
@@ -127,8 +130,10 @@ export class OrderCommands {
     }
     this.settler.apply(report, sym.inst.symbolId, own, amend);
     if (own !== null) emitOrder(this.ctx, own);
-    for (const p of this.ctx.positions) this.settler.cutBack(p);
+    const touched = this.ctx.positions;
+    for (const p of touched) this.settler.cutBack(p);
     this.settler.cutBack(pos);
+    for (let i = 0; i < touched.length; i++) this.settler.expireUnfunded(touched[i]!, this.ctx.qtyBefore[i]!);
     this.afterTrades(sym);
   }
 }

@@ -4,19 +4,20 @@
 // Owner: the sequencer.
 import { OrderStatus, Side, TradeType } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
-import { Ev } from "@perpx/shared/events";
+import { Ev, type OrderEvent } from "@perpx/shared/events";
 import { add, mul } from "@perpx/shared/fixed";
 import { PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
+import { crossRisk } from "./account-risk.js";
 import type { CommandCtx } from "./command-ctx.js";
-import { applyFill } from "./fills.js";
+import { applyFill, isolatedFundPrice } from "./fills.js";
 import { feeOf } from "./margin.js";
 import { MatchOp, type MatchPort, MatchReport, MatchRequest, ReportKind } from "./match-port.js";
 import { reserve } from "./pre-trade.js";
 import type { OpenOrder, Position, SequencerState } from "./state.js";
 import { positionOf, remainingOf } from "./state.js";
 
-export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
-  ctx.out.push({
+export function orderEventOf(ctx: CommandCtx, o: OpenOrder): OrderEvent {
+  return {
     ev: Ev.ORDER,
     seq: ctx.seq,
     ts: ctx.ts,
@@ -39,7 +40,11 @@ export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
     stp: o.stp,
     rejectReason: o.rejectReason,
     createTime: o.createTime,
-  });
+  };
+}
+
+export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
+  ctx.out.push(orderEventOf(ctx, o));
 }
 
 export class Settler {
@@ -160,8 +165,11 @@ export class Settler {
     ctx.touch(makerAcc, makerPos);
     this.fill(taker, takerPos, qty, price);
     this.fill(maker, makerPos, qty, price);
-    const takerPnl = applyFill(st, ctx, takerAcc, takerPos, sym, taker.side, qty, price, takerFee);
-    const makerPnl = applyFill(st, ctx, makerAcc, makerPos, sym, maker.side, qty, price, makerFee);
+    const mark = sym.markPrice;
+    const takerFund = isolatedFundPrice(taker.side, price, taker.bookPrice, mark);
+    const makerFund = isolatedFundPrice(maker.side, price, maker.bookPrice, mark);
+    const takerPnl = applyFill(st, ctx, takerAcc, takerPos, sym, taker.side, qty, price, takerFee, takerFund);
+    const makerPnl = applyFill(st, ctx, makerAcc, makerPos, sym, maker.side, qty, price, makerFee, makerFund);
     st.feeAccount = add(st.feeAccount, add(takerFee, makerFee));
     sym.lastPrice = price;
 
@@ -231,6 +239,34 @@ export class Settler {
         excess -= cut;
         this.shrink(o, rem - cut);
       }
+    }
+  }
+
+  /**
+   * Orders that reduce a position need no margin (pre-trade.ts). When a command shrinks a position, its
+   * orders on the reducing side lose that allowance and may now open exposure nobody funded. If the
+   * account cannot fund them (available < 0 after the command), the newest non-reduce-only orders on that
+   * side are expired (EXPIRED, MARGIN_INSUFFICIENT) until it can, or until the side is back within the
+   * position. `qtyBefore` is the position's size when the command started.
+   */
+  expireUnfunded(pos: Position, qtyBefore: number): void {
+    const sellLost = (qtyBefore > 0 ? qtyBefore : 0) > (pos.qty > 0 ? pos.qty : 0) && pos.sell.qty > 0;
+    const buyLost = (qtyBefore < 0 ? -qtyBefore : 0) > (pos.qty < 0 ? -pos.qty : 0) && pos.buy.qty > 0;
+    if (!sellLost && !buyLost) return;
+    const acc = this.st.accounts.get(pos.userId)!;
+    if (crossRisk(this.st, acc).available >= 0) return;
+    const ids = [...pos.orderIds].reverse();
+    for (const id of ids) {
+      const o = this.st.orders.get(id)!;
+      if (o.reduceOnly || !(o.side === Side.SELL ? sellLost : buyLost)) continue;
+      const side = o.side === Side.SELL ? pos.sell : pos.buy;
+      const allowance = o.side === Side.SELL ? Math.max(0, pos.qty) : Math.max(0, -pos.qty);
+      if (side.qty <= allowance) continue;
+      this.shrink(o, 0);
+      o.status = OrderStatus.EXPIRED;
+      o.rejectReason = RejectReason.MARGIN_INSUFFICIENT;
+      this.ctx.out[this.ctx.out.length - 1] = orderEventOf(this.ctx, o);
+      if (crossRisk(this.st, acc).available >= 0) return;
     }
   }
 

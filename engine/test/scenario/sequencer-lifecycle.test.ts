@@ -50,6 +50,23 @@ test("isolated flip: the fee is split between the closing and the opening wallet
   assert.equal(h.difference(), 0);
 });
 
+test("an isolated short filled above mark is funded at mark: the improvement is its profit, not cross debt", () => {
+  const h = new Harness();
+  h.user(1, usdt(5_000));
+  h.user(2, usdt(100_000));
+  h.oracle(px(50_000));
+  h.marginType(1, MarginType.ISOLATED);
+  h.leverage(1, 10);
+  h.buy(2, px(52_000), qty(1)); // a bid above mark, inside the band
+  // sell 1 at 50 000 (= mark, no open loss): cost 5 000, exactly the cross wallet
+  const ev = h.sell(1, px(50_000), qty(1));
+  assert.equal(trades(ev)[0]?.price, 520_000);
+  assert.equal(h.wallet(1), 0); // funded at max(limit, mark) = 50 000 → 5 000, not 5 200
+  assert.equal(h.pos(1).isolatedWallet, 5_000 * U - takerFee(52_000 * U));
+  assert.equal(h.seq.risk(1)?.available, 0);
+  assert.equal(h.difference(), 0);
+});
+
 test("an isolated position closed beyond bankruptcy: the insurance fund covers the deficit, not cross", () => {
   const h = new Harness();
   h.user(1, usdt(10_000));

@@ -156,6 +156,33 @@ test("reduce-only: only shrinks, never flips; resting ones are cut back as the p
   assert.equal(h.difference(), 0);
 });
 
+test("a reducing order that the position no longer covers is expired when the account cannot fund it", () => {
+  const h = new Harness();
+  h.user(1, usdt(2_530));
+  h.user(2, usdt(100_000));
+  h.user(3, usdt(100_000));
+  h.oracle(px(50_000));
+  h.sell(2, px(50_000), qty(1)); // 1
+  h.buy(1, px(50_000), qty(1)); // 2: long 1, IM 2 500, wallet 2 505, available 5
+  assert.equal(h.available(1), 5 * U);
+  // a take-profit as a plain limit sell: it only reduces the long, so it needs no margin
+  const tp = h.sell(1, px(51_000), qty(1)); // 3
+  assert.equal(lastOrder(tp, 3)?.status, OrderStatus.NEW);
+  assert.equal(h.available(1), 5 * U);
+  // a plain market sell on top would open 1 of the 2 now on the sell side: refused
+  assert.equal(reasonOf(h.market(1, Side.SELL, qty(1)), 4), RejectReason.MARGIN_INSUFFICIENT);
+  h.buy(3, px(50_000), qty(1)); // 5
+  // closing with a reduce-only market sell leaves order 3 opening a short of 1 at 51 000 (2 550 USDT of
+  // margin) on a wallet of 2 505 − 25 = 2 480: it is expired rather than left unfunded in the book
+  const close = h.market(1, Side.SELL, qty(1), { reduceOnly: true }); // 6
+  assert.equal(h.pos(1).qty, 0);
+  assert.equal(lastOrder(close, 3)?.status, OrderStatus.EXPIRED);
+  assert.equal(reasonOf(close, 3), RejectReason.MARGIN_INSUFFICIENT);
+  assert.equal(h.seq.openOrder(3), undefined);
+  assert.equal(h.available(1), 2_480 * U);
+  assert.equal(h.difference(), 0);
+});
+
 test("a reduce-only order left on the wrong side by a flip is cancelled", () => {
   const h = new Harness();
   for (const u of [1, 2, 3]) h.user(u, usdt(100_000));

@@ -12,7 +12,15 @@ import { test } from "node:test";
 import type { Command, PlaceOrder } from "@perpx/shared/commands";
 import { Op } from "@perpx/shared/commands";
 import type { Instrument } from "@perpx/shared/domain";
-import { MarginType, OrderType, Side, StpMode, TimeInForce, WorkingType } from "@perpx/shared/domain";
+import {
+  MarginType,
+  notionalFactor,
+  OrderType,
+  Side,
+  StpMode,
+  TimeInForce,
+  WorkingType,
+} from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { DEFAULT_INSTRUMENTS, makeInstrument } from "@perpx/shared/instruments";
@@ -133,7 +141,9 @@ function runRandom(seed: number, total: number): Run {
   for (const [symbolId, price] of CENTER) run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price });
   for (let u = 1; u <= USERS; u++) {
     run({ op: Op.CREATE_USER, ts: t(), userId: u });
-    run({ op: Op.DEPOSIT, ts: t(), userId: u, amount: rng.range(5_000, 50_000) * U, txId: `tx${nextTx++}` });
+    // users 1–10 run tight (their orders often hit the margin limit), the others are comfortable
+    const amount = (u <= 10 ? rng.range(300, 1_500) : rng.range(5_000, 50_000)) * U;
+    run({ op: Op.DEPOSIT, ts: t(), userId: u, amount, txId: `tx${nextTx++}` });
     for (const inst of INSTRUMENTS) {
       const symbolId = inst.symbolId;
       run({ op: Op.SET_LEVERAGE, ts: t(), userId: u, symbolId, leverage: rng.range(1, 5) });
@@ -188,7 +198,8 @@ function runRandom(seed: number, total: number): Run {
       run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price: bounded });
     } else if (r < 0.07) {
       const txId = rng.chance(0.1) && nextTx > 1 ? `tx${rng.range(1, nextTx - 1)}` : `tx${nextTx++}`;
-      run({ op: Op.DEPOSIT, ts: t(), userId, amount: rng.range(100, 5_000) * U, txId });
+      const amount = (userId <= 10 ? rng.range(10, 300) : rng.range(100, 5_000)) * U;
+      run({ op: Op.DEPOSIT, ts: t(), userId, amount, txId });
     } else if (r < 0.09) {
       const avail = Math.max(0, a.risk(userId)!.withdrawable);
       const amount = rng.chance(0.3)
@@ -204,7 +215,10 @@ function runRandom(seed: number, total: number): Run {
       const amount = (rng.chance(0.5) ? 1 : -1) * rng.range(1, 500) * U;
       run({ op: Op.ADJUST_ISOLATED_MARGIN, ts: t(), userId, symbolId, amount });
     } else if (r < 0.49) {
-      place(userId, symbolId, { price: limitPrice(0.015), qty: q() });
+      const price = limitPrice(0.015);
+      // tight users often order all they can afford, so their available balance sits near zero
+      const qty = userId <= 10 && rng.chance(0.5) ? affordable(a, userId, inst, price) : q();
+      place(userId, symbolId, { price, qty });
     } else if (r < 0.56) {
       place(userId, symbolId, { price: limitPrice(0.01), qty: q(), tif: TimeInForce.IOC });
     } else if (r < 0.6) {
@@ -238,6 +252,15 @@ function runRandom(seed: number, total: number): Run {
   assert.ok(c !== undefined);
   assert.equal(c.stateHash(), hash, "snapshot + replay of the rest gives the same state hash");
   return stats;
+}
+
+/** The largest quantity the user's available balance pays for at `price` (at least one step). */
+function affordable(s: Sequencer, userId: number, inst: Instrument, price: number): number {
+  const available = Math.max(0, s.risk(userId)!.available);
+  const leverage = s.position(userId, inst.symbolId)?.leverage ?? inst.defaultLeverage;
+  const perStep = price * inst.stepUnits * notionalFactor(inst);
+  const steps = Math.floor((available * leverage) / perStep);
+  return Math.max(1, Math.min(steps, inst.maxQty / inst.stepUnits)) * inst.stepUnits;
 }
 
 /**
