@@ -29,17 +29,7 @@ import {
 } from "./margin.js";
 import { MatchOp, type MatchRequest } from "./match-port.js";
 import type { Account, OpenOrder, Position, SequencerState, SideOrders, SymbolState } from "./state.js";
-import { remainingOf } from "./state.js";
-
-/** Adds (sign 1) or removes (sign −1) `qty` of an order to its position's side aggregates. */
-export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1): void {
-  const s = o.side === Side.BUY ? pos.buy : pos.sell;
-  const q = sign * qty;
-  s.qty += q;
-  s.qtyPrice += mul(q, o.bookPrice);
-  s.qtyLoss += mul(q, o.openLoss);
-  if (o.reduceOnly) s.roQty += q;
-}
+import { remainingOf, reserve } from "./state.js";
 
 function isQty(q: number, step: number): boolean {
   return Number.isSafeInteger(q) && q > 0 && q % step === 0;

@@ -12,9 +12,8 @@ import type { CommandCtx } from "./command-ctx.js";
 import { applyFill, isolatedFundPrice } from "./fills.js";
 import { feeOf } from "./margin.js";
 import { MatchOp, type MatchPort, MatchReport, MatchRequest, ReportKind } from "./match-port.js";
-import { reserve } from "./pre-trade.js";
 import type { OpenOrder, Position, SequencerState } from "./state.js";
-import { positionOf, remainingOf } from "./state.js";
+import { positionOf, remainingOf, reserve } from "./state.js";
 
 export function orderEventOf(ctx: CommandCtx, o: OpenOrder): OrderEvent {
   return {
@@ -70,10 +69,10 @@ export class Settler {
   }
 
   /**
-   * Applies one report of a request on `symbolId`. `own` is the order the request was about (placed, amended, cancelled), whose
-   * OrderEvent the caller emits once at the end; `amend` says the request amends `own` (an AMEND, or
-   * either half of the cancel + re-place that amends a post-only order's price), so its removal is not
-   * its end and a post-only refusal expires it.
+   * Applies one report of a request on `symbolId`. `own` is the order the request was about (placed,
+   * amended, cancelled), whose OrderEvent the caller emits once at the end; `amend` says the request
+   * amends `own` (an AMEND, or either half of the cancel + re-place that amends a post-only order's
+   * price), so its removal is not its end and a post-only refusal expires it.
    */
   apply(report: MatchReport, symbolId: number, own: OpenOrder | null, amend: boolean): void {
     for (let i = 0; i < report.count; i++) {

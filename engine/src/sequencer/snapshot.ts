@@ -27,9 +27,8 @@ import type {
 import { notionalFactor } from "@perpx/shared/domain";
 import { canonicalInstrument } from "./instrument-rules.js";
 import type { BookImage, MatchPort } from "./match-port.js";
-import { reserve } from "./pre-trade.js";
 import type { OpenOrder, SideOrders } from "./state.js";
-import { newAccount, newPosition, remainingOf, SequencerState } from "./state.js";
+import { newAccount, newPosition, remainingOf, reserve, SequencerState } from "./state.js";
 
 const MAGIC = 0x51535850; // "PXSQ" little-endian
 const VERSION = 1;

@@ -15,7 +15,8 @@ import type {
   TimeInForce,
   WorkingType,
 } from "@perpx/shared/domain";
-import { MarginType as MT } from "@perpx/shared/domain";
+import { MarginType as MT, Side as S } from "@perpx/shared/domain";
+import { mul } from "@perpx/shared/fixed";
 
 /**
  * Aggregates over a position's resting orders on one side (the in-flight order of the command being
@@ -117,6 +118,16 @@ export interface OpenOrder {
 
 export function remainingOf(o: OpenOrder): number {
   return o.origQty - o.executedQty;
+}
+
+/** Adds (sign 1) or removes (sign −1) `qty` of an order to its position's side aggregates. */
+export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1): void {
+  const s = o.side === S.BUY ? pos.buy : pos.sell;
+  const q = sign * qty;
+  s.qty += q;
+  s.qtyPrice += mul(q, o.bookPrice);
+  s.qtyLoss += mul(q, o.openLoss);
+  if (o.reduceOnly) s.roQty += q;
 }
 
 /** Per instrument: the definition and the prices the sequencer keeps. */
