@@ -1,0 +1,380 @@
+// The embedded command log (SPEC §1, §12): append-only segment files in one directory, group-committed.
+// Owner: one instance per directory, on one thread (the gateway's in the embedded deployment).
+//
+// Group commit: append() frames its commands into the open batch at once (seqs are assigned in call
+// order) and returns a promise. The flush loop writes one batch at a time — one pwrite, one fdatasync —
+// and resolves every call of the batch only after that fsync. While a batch is being written, new calls
+// fill the next batch, so the group size follows the fsync latency; `maxGroupDelayMs` waits a little for
+// company when the log is idle (0 = next turn of the event loop), `maxGroupRecords`/`maxGroupBytes` cap a
+// group. A failed write or fsync rejects the batch and everything queued behind it (their seqs assumed
+// it) with a retriable LOG_UNAVAILABLE, after the partial write was truncated away.
+// Format: record-frame.ts. Recovery rules: recovery.ts.
+
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { Command, LoggedCommand } from "@perpx/shared/commands";
+import type { CommandLog } from "../command-log.js";
+import { AppendBatch } from "./append-batch.js";
+import { lockDir } from "./dir-lock.js";
+import { JournalError, unavailable } from "./journal-error.js";
+import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
+import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
+import { type RecoveryReport, recoverDirectory, type VerifyMode } from "./recovery.js";
+import { readSegment, type SegmentInfo } from "./segment-reader.js";
+import { SegmentWriter, type WriterCounters } from "./segment-writer.js";
+import { TailCache } from "./tail-cache.js";
+
+export interface JournalOptions {
+  /** start a new segment file once the active one would pass this size; default 64 MiB */
+  segmentBytes?: number;
+  /** how long an idle log waits for more appends before writing, in ms; default 0 (setImmediate) */
+  maxGroupDelayMs?: number;
+  /** records per group (one write + one fsync); default 4096 */
+  maxGroupRecords?: number;
+  /** bytes per group; default 1 MiB */
+  maxGroupBytes?: number;
+  /** recent records served from memory; default 65 536 (0 disables) */
+  tailCacheRecords?: number;
+  /** checksum verification at open: on the main thread ("inline", default) or a piscina pool */
+  verify?: VerifyMode;
+  /** pool threads for verify: "pool"; default 2 */
+  verifyThreads?: number;
+  /** sparse index density for reads from files: one entry per this many records; default 1024 */
+  indexEvery?: number;
+  /** file operations (tests inject faults here); default node:fs */
+  io?: JournalIo;
+  /** recovery findings (torn tail truncated, segment removed); default console.warn */
+  onWarning?: (msg: string) => void;
+}
+
+export interface JournalStats extends WriterCounters {
+  /** append() calls accepted (encoded into a group) */
+  appends: number;
+  /** records made durable */
+  records: number;
+  /** groups committed (each = one write + one fsync) */
+  groups: number;
+  /** largest group, in records */
+  maxGroupRecords: number;
+  /** segments created since open */
+  rotations: number;
+  /** append() calls rejected with LOG_UNAVAILABLE */
+  failedAppends: number;
+}
+
+interface Waiter {
+  after: number;
+  resolve: (ok: boolean) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const MiB = 1024 * 1024;
+
+export class JournalCommandLog implements CommandLog {
+  private readonly counters: Omit<JournalStats, keyof WriterCounters> = {
+    appends: 0,
+    records: 0,
+    groups: 0,
+    maxGroupRecords: 0,
+    rotations: 0,
+    failedAppends: 0,
+  };
+  private readonly cache: TailCache;
+  private durableSeq: number;
+  private nextSeq: number;
+  private openBatch: AppendBatch | null = null;
+  private readonly queue: AppendBatch[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private closed = false;
+  private broken: JournalError | null = null;
+  private waiters: Waiter[] = [];
+  private readonly opts: Required<Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads">>;
+
+  private constructor(
+    readonly dir: string,
+    private readonly io: JournalIo,
+    private readonly segments: SegmentInfo[],
+    private writer: SegmentWriter,
+    /** shared with every SegmentWriter of this journal */
+    private readonly writerCounters: WriterCounters,
+    /** what open found and repaired */
+    readonly recovery: RecoveryReport,
+    private readonly unlock: () => Promise<void>,
+    options: JournalOptions,
+  ) {
+    this.opts = {
+      segmentBytes: options.segmentBytes ?? 64 * MiB,
+      maxGroupDelayMs: options.maxGroupDelayMs ?? 0,
+      maxGroupRecords: options.maxGroupRecords ?? 4096,
+      maxGroupBytes: options.maxGroupBytes ?? MiB,
+      tailCacheRecords: options.tailCacheRecords ?? 65_536,
+      indexEvery: options.indexEvery ?? 1024,
+    };
+    this.cache = new TailCache(this.opts.tailCacheRecords);
+    this.durableSeq = recovery.lastSeq;
+    this.nextSeq = recovery.lastSeq + 1;
+  }
+
+  /** Opens (creating if needed) the journal in `dir`: verifies every record, cuts a torn tail. */
+  static async open(dir: string, options: JournalOptions = {}): Promise<JournalCommandLog> {
+    const io = options.io ?? nodeIo;
+    const warn = options.onWarning ?? ((m: string) => console.warn(`[journal] ${m}`));
+    // a directory created here must itself be durable in its parent before any acknowledged record
+    const created = await mkdir(dir, { recursive: true });
+    if (created !== undefined) await syncDir(dirname(resolve(created)));
+    const unlock = await lockDir(dir);
+    try {
+      const { segments, report } = await recoverDirectory(dir, {
+        verify: options.verify ?? "inline",
+        verifyThreads: options.verifyThreads ?? 2,
+        indexEvery: options.indexEvery ?? 1024,
+        chunkBytes: 4 * MiB,
+      });
+      const t = report.truncated;
+      if (t)
+        warn(
+          `torn tail truncated: ${t.bytes} bytes at offset ${t.offset} of ${t.segment} (seq ${t.atSeq}, ${t.reason})`,
+        );
+      for (const p of report.removedSegments) warn(`removed segment without a durable header: ${p}`);
+      const counters: WriterCounters = { writes: 0, fsyncs: 0, bytes: 0 };
+      const last = segments[segments.length - 1];
+      let writer: SegmentWriter;
+      if (last) writer = await SegmentWriter.reopen(last.path, io, last.size, counters);
+      else {
+        writer = await SegmentWriter.create(dir, io, report.lastSeq + 1, counters);
+        segments.push(emptySegment(writer, report.lastSeq + 1));
+      }
+      return new JournalCommandLog(dir, io, segments, writer, counters, report, unlock, options);
+    } catch (e) {
+      await unlock();
+      throw e;
+    }
+  }
+
+  append(cmds: readonly Command[]): Promise<number[]> {
+    if (this.closed) return Promise.reject(unavailable("journal is closed"));
+    if (this.broken) return Promise.reject(this.broken);
+    if (cmds.length === 0) return Promise.resolve([]);
+    return new Promise<number[]>((resolve, reject) => {
+      let batch = this.openBatch;
+      if (!batch) {
+        batch = new AppendBatch(this.nextSeq, 4096);
+        this.openBatch = batch;
+      }
+      try {
+        batch.add(cmds);
+      } catch (e) {
+        if (batch.count === 0) this.openBatch = null;
+        reject(e);
+        return;
+      }
+      batch.calls.push({ firstSeq: this.nextSeq, count: cmds.length, resolve, reject });
+      this.nextSeq += cmds.length;
+      this.counters.appends++;
+      if (batch.count >= this.opts.maxGroupRecords || batch.len >= this.opts.maxGroupBytes) this.seal();
+      this.kick();
+    });
+  }
+
+  async read(from: number, max: number): Promise<LoggedCommand[]> {
+    const out: LoggedCommand[] = [];
+    let seq = Math.max(from, this.segments[0]?.firstSeq ?? 1);
+    const upTo = this.durableSeq;
+    while (seq <= upTo && out.length < max) {
+      if (this.cache.has(seq)) {
+        seq = this.cache.read(seq, max, out);
+        continue;
+      }
+      const seg = this.segmentOf(seq);
+      if (!seg) break;
+      const before = out.length;
+      await readSegment(seg, seq, Math.min(upTo, seg.lastSeq), max, out);
+      if (out.length === before) break;
+      seq = out[out.length - 1]!.seq + 1;
+    }
+    return out;
+  }
+
+  lastSeq(): number {
+    return this.durableSeq;
+  }
+
+  waitFor(after: number, timeoutMs: number): Promise<boolean> {
+    if (this.durableSeq > after) return Promise.resolve(true);
+    if (this.closed || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const w: Waiter = {
+        after,
+        resolve,
+        timer: setTimeout(() => {
+          const i = this.waiters.indexOf(w);
+          if (i >= 0) this.waiters.splice(i, 1);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  /** Flushes what was appended, then closes the files. Later appends reject with LOG_UNAVAILABLE. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.seal();
+    if (this.queue.length > 0 && !this.flushing) this.flushing = this.drain();
+    try {
+      await this.flushing;
+      await this.writer.close();
+    } finally {
+      await this.unlock();
+    }
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waiters = [];
+  }
+
+  /** Counters since open (group commit effectiveness: records / groups, fsyncs). */
+  stats(): Readonly<JournalStats> {
+    return { ...this.counters, ...this.writerCounters };
+  }
+
+  /** Segment files, oldest first (copies). */
+  segmentList(): readonly Readonly<SegmentInfo>[] {
+    return this.segments.map((s) => ({ ...s }));
+  }
+
+  private seal(): void {
+    if (this.openBatch && this.openBatch.count > 0) this.queue.push(this.openBatch);
+    this.openBatch = null;
+  }
+
+  private kick(): void {
+    if (this.flushing || this.scheduled) return;
+    if (this.queue.length > 0) {
+      this.flushing = this.drain();
+      return;
+    }
+    this.scheduled = true;
+    if (this.opts.maxGroupDelayMs > 0) setTimeout(this.onTimer, this.opts.maxGroupDelayMs);
+    else setImmediate(this.onTimer);
+  }
+
+  private readonly onTimer = (): void => {
+    this.scheduled = false;
+    if (this.flushing) return;
+    this.seal();
+    if (this.queue.length > 0) this.flushing = this.drain();
+  };
+
+  /** The flush loop: one batch at a time; what accumulated meanwhile goes in the next group. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.queue.length === 0) this.seal();
+      // the queue holds one or two batches: shift() on it costs nothing
+      const batch = this.queue.shift();
+      if (!batch) break;
+      await this.commit(batch);
+    }
+    this.flushing = null;
+  }
+
+  private async commit(batch: AppendBatch): Promise<void> {
+    try {
+      const w = this.writer;
+      if (w.size > SEGMENT_HEADER_BYTES && w.size + batch.len > this.opts.segmentBytes)
+        await this.rotate(batch);
+      await this.writer.append(batch.buf, batch.len);
+    } catch (e) {
+      this.failFrom(batch, JournalError.is(e) ? e : unavailable(`journal write failed: ${String(e)}`, e));
+      return;
+    }
+    this.applyDurable(batch);
+  }
+
+  private async rotate(batch: AppendBatch): Promise<void> {
+    const next = await SegmentWriter.create(this.dir, this.io, batch.firstSeq, this.writerCounters).catch(
+      (e: unknown) => {
+        throw unavailable(`cannot create segment for seq ${batch.firstSeq}: ${(e as Error).message}`, e);
+      },
+    );
+    await this.writer.close().catch(() => undefined);
+    this.writer = next;
+    this.segments.push(emptySegment(next, batch.firstSeq));
+    this.counters.rotations++;
+  }
+
+  /** The batch is durable: index it, cache it, publish the new last seq, resolve its callers. */
+  private applyDurable(batch: AppendBatch): void {
+    const seg = this.segments[this.segments.length - 1]!;
+    const base = this.writer.size - batch.len;
+    // the cache keeps the group's buffer alive: trim a mostly-empty one (a lone small append in 4 KiB)
+    const bytes = batch.len * 2 < batch.buf.length ? batch.buf.slice(0, batch.len) : batch.buf;
+    let off = 0;
+    for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) {
+      const len = frameLength(bytes, off + F_LENGTH);
+      if ((seq - seg.firstSeq) % this.opts.indexEvery === 0) {
+        seg.indexSeqs.push(seq);
+        seg.indexOffsets.push(base + off);
+      }
+      this.cache.add(seq, bytes, off + FRAME_HEADER_BYTES, len);
+      off += FRAME_HEADER_BYTES + len;
+    }
+    seg.lastSeq = batch.lastSeq;
+    seg.size = this.writer.size;
+    this.durableSeq = batch.lastSeq;
+    this.counters.groups++;
+    this.counters.records += batch.count;
+    if (batch.count > this.counters.maxGroupRecords) this.counters.maxGroupRecords = batch.count;
+    for (const c of batch.calls) {
+      const seqs = new Array<number>(c.count);
+      for (let i = 0; i < c.count; i++) seqs[i] = c.firstSeq + i;
+      c.resolve(seqs);
+    }
+    this.notifyWaiters();
+  }
+
+  /** Rejects `batch` and every batch behind it; seqs restart after the last durable one. */
+  private failFrom(batch: AppendBatch, err: JournalError): void {
+    this.seal();
+    const failed = [batch, ...this.queue.splice(0)];
+    for (const b of failed)
+      for (const c of b.calls) {
+        this.counters.failedAppends++;
+        c.reject(err);
+      }
+    this.nextSeq = this.durableSeq + 1;
+    if (this.writer.isBroken) this.broken = err;
+  }
+
+  private notifyWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const keep: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (this.durableSeq > w.after) {
+        clearTimeout(w.timer);
+        w.resolve(true);
+      } else keep.push(w);
+    }
+    this.waiters = keep;
+  }
+
+  private segmentOf(seq: number): SegmentInfo | undefined {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = this.segments[mid]!;
+      if (seq < s.firstSeq) hi = mid - 1;
+      else if (seq > s.lastSeq) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  }
+}
+
+function emptySegment(w: SegmentWriter, firstSeq: number): SegmentInfo {
+  return { firstSeq, lastSeq: firstSeq - 1, path: w.path, size: w.size, indexSeqs: [], indexOffsets: [] };
+}
