@@ -8,6 +8,7 @@ import { RejectReason } from "@perpx/shared/errors";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
+import type { EngineCore } from "../../src/runtime/engine-runner.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
 import {
   Harness,
@@ -159,4 +160,6 @@ test("snapshot → restore gives the same hash and bytes, and the same events af
   assert.ok(trades(a).length === 2);
   assert.equal(restored.stateHash(), h.seq.stateHash());
   assert.throws(() => Sequencer.restore(bytes.subarray(0, bytes.length - 1), newPort()));
+  const core: EngineCore = restored; // what the engine runner drives
+  assert.equal(core.lastSeq, h.seq.lastSeq);
 });
