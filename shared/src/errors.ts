@@ -175,6 +175,7 @@ export const RejectReason = {
   UNKNOWN_ACCOUNT: 13,
   INVALID_PARAMETER: 14,
   DUPLICATE: 15,
+  POSITION_OR_ORDERS_OPEN: 16,
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 export type RejectReasonName = keyof typeof RejectReason;
@@ -196,6 +197,8 @@ export const REJECT_REASON_DESCRIPTIONS: Readonly<Record<RejectReasonName, strin
   UNKNOWN_ACCOUNT: "The user has no account in the engine.",
   INVALID_PARAMETER: "A command field the engine cannot accept (e.g. leverage above the bracket maximum).",
   DUPLICATE: "A command with an id the engine has already applied (idempotent no-op).",
+  POSITION_OR_ORDERS_OPEN:
+    "A margin type change refused while the symbol has open orders or a position (Binance -4047/-4048).",
 };
 
 const REJECT_NAMES: readonly RejectReasonName[] = (() => {

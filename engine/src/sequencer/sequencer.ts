@@ -1,0 +1,312 @@
+// The sequencer: the engine's main-thread single writer of everything that is money (SPEC §1, §4, §5).
+// It applies logged commands in their total order, runs pre-trade checks, sends orders to the matchers
+// through a MatchPort and settles what they report into accounts, positions, fees and events.
+// Owner: this class owns SequencerState; the books are owned by the MatchPort's matchers.
+//
+// Determinism: no clock, no randomness — every time comes from `cmd.ts`; every collection iterates in
+// insertion order, which snapshot/restore preserves. Liquidation, funding and trigger orders are later
+// issues: their hooks are `afterMarkChange` (liquidation scan), PAY_FUNDING / MARK_SAMPLE (no-ops now)
+// and the trigger order types, refused with INVALID_PARAMETER for now.
+import { createHash } from "node:crypto";
+import type {
+  CountdownCancelAll,
+  LoggedCommand,
+  MarkSample,
+  OraclePrice,
+  PayFunding,
+  UpsertInstrument,
+} from "@perpx/shared/commands";
+import { Op } from "@perpx/shared/commands";
+import type { Instrument } from "@perpx/shared/domain";
+import { BalanceReason, notionalFactor } from "@perpx/shared/domain";
+import { RejectReason } from "@perpx/shared/errors";
+import type { EngineEvent } from "@perpx/shared/events";
+import { Ev } from "@perpx/shared/events";
+import { add } from "@perpx/shared/fixed";
+import {
+  adjustIsolatedMargin,
+  createUser,
+  deposit,
+  setLeverage,
+  setMarginType,
+  withdraw,
+} from "./account-commands.js";
+import { type CrossRisk, crossRisk } from "./account-risk.js";
+import { CommandCtx } from "./command-ctx.js";
+import { canonicalInstrument, isValidInstrument, sameUnits } from "./instrument-rules.js";
+import { unrealizedPnl } from "./margin.js";
+import { computeMark } from "./mark-price.js";
+import type { MatchPort } from "./match-port.js";
+import { OrderCommands } from "./order-commands.js";
+import { decodeState, encodeState } from "./snapshot.js";
+import type { Account, OpenOrder, Position, SymbolState } from "./state.js";
+import { SequencerState } from "./state.js";
+
+export interface Solvency {
+  netDeposits: number;
+  wallets: number;
+  insuranceFund: number;
+  feeAccount: number;
+  unrealizedPnl: number;
+  /** wallets + insuranceFund + feeAccount + unrealizedPnl − netDeposits: 0, or a bug */
+  difference: number;
+}
+
+/** Set by `restore` for the one constructor call it makes (keeps the public constructor as specified). */
+let restoring: SequencerState | undefined;
+
+export class Sequencer {
+  private readonly st: SequencerState;
+  private readonly matcher: MatchPort;
+  private readonly ctx = new CommandCtx();
+  private readonly orders: OrderCommands;
+
+  constructor(opts: { matcher: MatchPort; instruments?: readonly Instrument[] }) {
+    const state = restoring;
+    restoring = undefined;
+    this.matcher = opts.matcher;
+    this.st = state ?? new SequencerState();
+    this.orders = new OrderCommands(this.st, this.ctx, this.matcher, (sym) => this.updateMark(sym));
+    if (state === undefined) {
+      for (const inst of opts.instruments ?? []) {
+        if (!isValidInstrument(inst)) throw new RangeError(`invalid instrument ${inst.symbol}`);
+        this.addSymbol(canonicalInstrument(inst));
+      }
+    }
+  }
+
+  /** seq of the last applied command (0 before any). */
+  get lastSeq(): number {
+    return this.st.lastSeq;
+  }
+
+  /**
+   * Applies one logged command (seq must be lastSeq + 1), appending the events it causes to `out`, in
+   * order. Never throws for bad input: rejects become events. Throws only on a sequence gap or an internal
+   * inconsistency (a bug), after which the instance must not be used.
+   */
+  apply(lc: LoggedCommand, out: EngineEvent[]): void {
+    if (lc.seq !== this.st.lastSeq + 1)
+      throw new RangeError(`command seq ${lc.seq} after ${this.st.lastSeq}`);
+    this.st.lastSeq = lc.seq;
+    const cmd = lc.cmd;
+    const ctx = this.ctx;
+    ctx.begin(lc.seq, cmd.ts, out, BalanceReason.ORDER);
+    let reason: RejectReason = RejectReason.NONE;
+    let userId = 0;
+    let ref = "";
+    switch (cmd.op) {
+      case Op.CREATE_USER:
+        userId = cmd.userId;
+        reason = createUser(this.st, ctx, cmd);
+        break;
+      case Op.DEPOSIT:
+        userId = cmd.userId;
+        ref = cmd.txId;
+        reason = deposit(this.st, ctx, cmd);
+        break;
+      case Op.WITHDRAW:
+        userId = cmd.userId;
+        ref = cmd.withdrawId;
+        reason = withdraw(this.st, ctx, cmd);
+        break;
+      case Op.SET_LEVERAGE:
+        userId = cmd.userId;
+        reason = setLeverage(this.st, ctx, cmd);
+        break;
+      case Op.SET_MARGIN_TYPE:
+        userId = cmd.userId;
+        reason = setMarginType(this.st, ctx, cmd);
+        break;
+      case Op.ADJUST_ISOLATED_MARGIN:
+        userId = cmd.userId;
+        reason = adjustIsolatedMargin(this.st, ctx, cmd);
+        break;
+      case Op.PLACE_ORDER:
+        userId = cmd.userId;
+        ref = String(cmd.orderId);
+        reason = this.orders.placeOrder(cmd);
+        break;
+      case Op.AMEND_ORDER:
+        userId = cmd.userId;
+        ref = String(cmd.orderId);
+        reason = this.orders.amendOrder(cmd);
+        break;
+      case Op.CANCEL_ORDER:
+        userId = cmd.userId;
+        ref = String(cmd.orderId);
+        reason = this.orders.cancelOrder(cmd);
+        break;
+      case Op.CANCEL_ALL:
+        userId = cmd.userId;
+        reason = this.orders.cancelAll(cmd);
+        break;
+      case Op.UPSERT_INSTRUMENT:
+        reason = this.upsertInstrument(cmd);
+        break;
+      case Op.ORACLE_PRICE:
+        reason = this.oraclePrice(cmd);
+        break;
+      case Op.MARK_SAMPLE:
+        this.markSample(cmd);
+        break;
+      case Op.PAY_FUNDING:
+        this.payFunding(cmd);
+        break;
+      case Op.COUNTDOWN_CANCEL_ALL:
+        this.countdownCancelAll(cmd);
+        break;
+      case Op.SNAPSHOT:
+        break; // the runner snapshots; nothing changes here
+      default:
+        reason = RejectReason.INVALID_PARAMETER;
+    }
+    if (reason !== RejectReason.NONE) {
+      out.push({
+        ev: Ev.REJECT,
+        seq: lc.seq,
+        ts: cmd.ts,
+        userId,
+        op: (cmd as { op: number }).op,
+        reason,
+        ref,
+      });
+      return;
+    }
+    ctx.finish(this.st);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // instruments and prices
+
+  private addSymbol(inst: Instrument): void {
+    this.st.symbols.set(inst.symbolId, {
+      inst,
+      factor: notionalFactor(inst),
+      indexPrice: 0,
+      lastPrice: 0,
+      markPrice: 0,
+      bookUpdateId: 0,
+    });
+    this.matcher.addSymbol(inst.symbolId);
+  }
+
+  private upsertInstrument(cmd: UpsertInstrument): RejectReason {
+    if (!isValidInstrument(cmd.instrument)) return RejectReason.INVALID_PARAMETER;
+    const inst = canonicalInstrument(cmd.instrument);
+    const sym = this.st.symbols.get(inst.symbolId);
+    if (sym === undefined) this.addSymbol(inst);
+    else if (!sameUnits(sym.inst, inst)) return RejectReason.INVALID_PARAMETER;
+    else sym.inst = inst;
+    this.ctx.out.push({ ev: Ev.INSTRUMENT, seq: this.ctx.seq, ts: this.ctx.ts, instrument: inst });
+    return RejectReason.NONE;
+  }
+
+  private oraclePrice(cmd: OraclePrice): RejectReason {
+    const sym = this.st.symbols.get(cmd.symbolId);
+    if (sym === undefined) return RejectReason.UNKNOWN_SYMBOL;
+    if (!Number.isSafeInteger(cmd.price) || cmd.price <= 0) return RejectReason.INVALID_PARAMETER;
+    sym.indexPrice = cmd.price;
+    this.updateMark(sym);
+    this.ctx.out.push({
+      ev: Ev.MARK,
+      seq: this.ctx.seq,
+      ts: this.ctx.ts,
+      symbolId: sym.inst.symbolId,
+      markPrice: sym.markPrice,
+      indexPrice: sym.indexPrice,
+      lastPrice: sym.lastPrice,
+      fundingRate: 0,
+      nextFundingTime: 0,
+    });
+    return RejectReason.NONE;
+  }
+
+  private updateMark(sym: SymbolState): void {
+    const mark = computeMark({
+      indexPrice: sym.indexPrice,
+      lastPrice: sym.lastPrice,
+      tick: sym.inst.tickUnits,
+    });
+    if (mark === sym.markPrice) return;
+    sym.markPrice = mark;
+    this.afterMarkChange(sym);
+  }
+
+  // Hooks of the later issues. Each command is accepted and, for now, changes nothing and emits nothing.
+
+  /** Liquidation (SPEC §7): find the accounts the new mark made liquidatable (indexed, not a scan). */
+  private afterMarkChange(_sym: SymbolState): void {}
+
+  /** SPEC §6: premium / mid samples for the full mark formula (mark-price.ts) and the funding rate. */
+  private markSample(_cmd: MarkSample): void {}
+
+  /** SPEC §7 funding: pay every open position of the symbol(s) once per fundingTime. */
+  private payFunding(_cmd: PayFunding): void {}
+
+  /** Dead-man switch: arm or disarm; the cancel-all fires on the first command whose ts passes the deadline. */
+  private countdownCancelAll(_cmd: CountdownCancelAll): void {}
+
+  // ---------------------------------------------------------------------------------------------------
+  // state: hash, snapshot, solvency, read-only views
+
+  /** sha256 (hex) over the canonical snapshot bytes: sequencer state and every book. */
+  stateHash(): string {
+    return createHash("sha256").update(this.snapshot()).digest("hex");
+  }
+
+  /** Full state including the books (via the matcher): canonical, deterministic bytes. */
+  snapshot(): Uint8Array {
+    return encodeState(this.st, this.matcher);
+  }
+
+  /** A sequencer from snapshot bytes; `matcher` must be a fresh port (its books are loaded here). */
+  static restore(bytes: Uint8Array, matcher: MatchPort): Sequencer {
+    restoring = decodeState(bytes, matcher);
+    return new Sequencer({ matcher });
+  }
+
+  /**
+   * The conservation invariant of SPEC §2 at one common price per symbol (default: each symbol's mark):
+   * Σ wallets (cross + isolated) + insurance fund + fee account + Σ UPnL − net deposits.
+   */
+  solvency(markBySymbol?: ReadonlyMap<number, number>): Solvency {
+    let wallets = 0;
+    let upnl = 0;
+    for (const acc of this.st.accounts.values()) {
+      wallets = add(wallets, acc.crossWallet);
+      for (const p of acc.positions.values()) {
+        wallets = add(wallets, p.isolatedWallet);
+        if (p.qty === 0) continue;
+        const sym = this.st.symbols.get(p.symbolId)!;
+        const price = markBySymbol?.get(p.symbolId) ?? sym.markPrice;
+        upnl = add(upnl, unrealizedPnl(p.qty, p.entryValue, price, sym.factor));
+      }
+    }
+    const { netDeposits, insuranceFund, feeAccount } = this.st;
+    const difference = wallets + insuranceFund + feeAccount + upnl - netDeposits;
+    return { netDeposits, wallets, insuranceFund, feeAccount, unrealizedPnl: upnl, difference };
+  }
+
+  /** Read-only views (tests, read model bootstrap). Do not mutate what they return. */
+  account(userId: number): Readonly<Account> | undefined {
+    return this.st.accounts.get(userId);
+  }
+  position(userId: number, symbolId: number): Readonly<Position> | undefined {
+    return this.st.accounts.get(userId)?.positions.get(symbolId);
+  }
+  openOrder(orderId: number): Readonly<OpenOrder> | undefined {
+    return this.st.orders.get(orderId);
+  }
+  symbol(symbolId: number): Readonly<SymbolState> | undefined {
+    return this.st.symbols.get(symbolId);
+  }
+  risk(userId: number): CrossRisk | undefined {
+    const acc = this.st.accounts.get(userId);
+    return acc === undefined ? undefined : crossRisk(this.st, acc);
+  }
+  /** Every account, in creation order. */
+  accounts(): IterableIterator<Readonly<Account>> {
+    return this.st.accounts.values();
+  }
+}

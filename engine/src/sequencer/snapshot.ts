@@ -1,0 +1,236 @@
+// Canonical snapshot of the sequencer's state and the books behind its MatchPort (SPEC §12). Owner: the
+// sequencer. The bytes are deterministic: every collection is written in its iteration order, which is
+// the order the commands built it (Maps and Sets keep insertion order) and which decode rebuilds as is,
+// so snapshot → restore → snapshot gives the same bytes, and the state hash is sha256 of these bytes.
+//
+// Layout (shared/codec/snapshot-io: safeInt = f64 exact for safe integers, string = u32 length + UTF-8,
+// section = u32 tag + u32 length + body; every section must be read to its end):
+//   u32 magic "PXSQ", u32 version
+//   section HEADER:   lastSeq, nextTradeId, netDeposits, insuranceFund, feeAccount
+//   section SYMBOLS:  n, { instrument as canonical JSON, indexPrice, lastPrice, markPrice, bookUpdateId,
+//                     book updateId, n, { orderId, userId, side, price, remaining } in book order }
+//   section ACCOUNTS: n, { userId, crossWallet, inLiquidation, positions: n, { symbolId, qty, entryValue,
+//                     leverage, marginType, isolatedWallet, buy{qty,qtyPrice,qtyLoss,roQty}, sell{…},
+//                     orderIds: n, ids }, clientOrderIds: n, { clientOrderId, orderId } }
+//   section ORDERS:   n, { every OpenOrder field in declaration order }
+//   section IDS:      txIds: n, strings; withdrawIds: n, strings
+// The side aggregates are written (so the hash covers them) and checked against the orders on restore.
+
+import { SnapshotReader, SnapshotWriter } from "@perpx/shared/codec/snapshot-io";
+import type {
+  Instrument,
+  MarginType,
+  OrderStatus,
+  OrderType,
+  Side,
+  StpMode,
+  TimeInForce,
+  WorkingType,
+} from "@perpx/shared/domain";
+import { notionalFactor } from "@perpx/shared/domain";
+import { canonicalInstrument } from "./instrument-rules.js";
+import type { BookImage, MatchPort } from "./match-port.js";
+import type { OpenOrder, SideOrders } from "./state.js";
+import { newAccount, newPosition, remainingOf, reserve, SequencerState } from "./state.js";
+
+const MAGIC = 0x51535850; // "PXSQ" little-endian
+const VERSION = 1;
+const Section = { HEADER: 1, SYMBOLS: 2, ACCOUNTS: 3, ORDERS: 4, IDS: 5 } as const;
+
+function writeSide(w: SnapshotWriter, s: SideOrders): void {
+  w.safeInt(s.qty);
+  w.safeInt(s.qtyPrice);
+  w.safeInt(s.qtyLoss);
+  w.safeInt(s.roQty);
+}
+function readSide(r: SnapshotReader): SideOrders {
+  return { qty: r.safeInt(), qtyPrice: r.safeInt(), qtyLoss: r.safeInt(), roQty: r.safeInt() };
+}
+
+export function encodeState(st: SequencerState, port: MatchPort): Uint8Array {
+  const w = new SnapshotWriter();
+  w.u32(MAGIC).u32(VERSION);
+  w.begin(Section.HEADER);
+  for (const x of [st.lastSeq, st.nextTradeId, st.netDeposits, st.insuranceFund, st.feeAccount]) w.safeInt(x);
+  w.end().begin(Section.SYMBOLS);
+  w.safeInt(st.symbols.size);
+  for (const s of st.symbols.values()) {
+    w.string(JSON.stringify(s.inst));
+    for (const x of [s.indexPrice, s.lastPrice, s.markPrice, s.bookUpdateId]) w.safeInt(x);
+    const book = port.exportBook(s.inst.symbolId);
+    w.safeInt(book.updateId);
+    w.safeInt(book.orders.length);
+    for (const o of book.orders)
+      for (const x of [o.orderId, o.userId, o.side, o.price, o.remaining]) w.safeInt(x);
+  }
+  w.end().begin(Section.ACCOUNTS);
+  w.safeInt(st.accounts.size);
+  for (const a of st.accounts.values()) {
+    w.safeInt(a.userId);
+    w.safeInt(a.crossWallet);
+    w.bool(a.inLiquidation);
+    w.safeInt(a.positions.size);
+    for (const p of a.positions.values()) {
+      for (const x of [p.symbolId, p.qty, p.entryValue, p.leverage, p.marginType, p.isolatedWallet])
+        w.safeInt(x);
+      writeSide(w, p.buy);
+      writeSide(w, p.sell);
+      w.safeInt(p.orderIds.size);
+      for (const id of p.orderIds) w.safeInt(id);
+    }
+    w.safeInt(a.clientOrderIds.size);
+    for (const [cid, id] of a.clientOrderIds) {
+      w.string(cid);
+      w.safeInt(id);
+    }
+  }
+  w.end().begin(Section.ORDERS);
+  w.safeInt(st.orders.size);
+  for (const o of st.orders.values()) writeOrder(w, o);
+  w.end().begin(Section.IDS);
+  for (const set of [st.txIds, st.withdrawIds]) {
+    w.safeInt(set.size);
+    for (const id of set) w.string(id);
+  }
+  w.end();
+  return w.finish().slice();
+}
+
+function writeOrder(w: SnapshotWriter, o: OpenOrder): void {
+  w.safeInt(o.orderId);
+  w.string(o.clientOrderId);
+  for (const x of [o.userId, o.symbolId, o.side, o.type, o.tif, o.status, o.price, o.bookPrice, o.stopPrice])
+    w.safeInt(x);
+  for (const x of [o.origQty, o.executedQty, o.cumQuoteUnits]) w.safeInt(x);
+  w.bool(o.reduceOnly);
+  w.bool(o.closePosition);
+  for (const x of [o.workingType, o.stp, o.openLoss, o.rejectReason, o.createTime]) w.safeInt(x);
+}
+
+function readOrder(r: SnapshotReader): OpenOrder {
+  const orderId = r.safeInt();
+  const clientOrderId = r.string();
+  return {
+    orderId,
+    clientOrderId,
+    userId: r.safeInt(),
+    symbolId: r.safeInt(),
+    side: r.safeInt() as Side,
+    type: r.safeInt() as OrderType,
+    tif: r.safeInt() as TimeInForce,
+    status: r.safeInt() as OrderStatus,
+    price: r.safeInt(),
+    bookPrice: r.safeInt(),
+    stopPrice: r.safeInt(),
+    origQty: r.safeInt(),
+    executedQty: r.safeInt(),
+    cumQuoteUnits: r.safeInt(),
+    reduceOnly: r.bool(),
+    closePosition: r.bool(),
+    workingType: r.safeInt() as WorkingType,
+    stp: r.safeInt() as StpMode,
+    openLoss: r.safeInt(),
+    rejectReason: r.safeInt(),
+    createTime: r.safeInt(),
+  };
+}
+
+/** Rebuilds the state and loads the books into `port` (which must hold no books yet). */
+export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState {
+  const top = new SnapshotReader(bytes);
+  if (top.u32() !== MAGIC) throw new RangeError("not a sequencer snapshot");
+  if (top.u32() !== VERSION) throw new RangeError("unsupported sequencer snapshot version");
+  const st = new SequencerState();
+  let r = top.section(Section.HEADER);
+  st.lastSeq = r.safeInt();
+  st.nextTradeId = r.safeInt();
+  st.netDeposits = r.safeInt();
+  st.insuranceFund = r.safeInt();
+  st.feeAccount = r.safeInt();
+  r.expectEnd();
+
+  r = top.section(Section.SYMBOLS);
+  const books: [number, BookImage][] = [];
+  for (let n = r.safeInt(); n > 0; n--) {
+    const inst = canonicalInstrument(JSON.parse(r.string()) as Instrument);
+    st.symbols.set(inst.symbolId, {
+      inst,
+      factor: notionalFactor(inst),
+      indexPrice: r.safeInt(),
+      lastPrice: r.safeInt(),
+      markPrice: r.safeInt(),
+      bookUpdateId: r.safeInt(),
+    });
+    const image: BookImage = { updateId: r.safeInt(), orders: [] };
+    for (let k = r.safeInt(); k > 0; k--) {
+      image.orders.push({
+        orderId: r.safeInt(),
+        userId: r.safeInt(),
+        side: r.safeInt() as Side,
+        price: r.safeInt(),
+        remaining: r.safeInt(),
+      });
+    }
+    books.push([inst.symbolId, image]);
+  }
+  r.expectEnd();
+
+  r = top.section(Section.ACCOUNTS);
+  const sides: [SideOrders, SideOrders][] = [];
+  for (let n = r.safeInt(); n > 0; n--) {
+    const acc = newAccount(r.safeInt());
+    acc.crossWallet = r.safeInt();
+    acc.inLiquidation = r.bool();
+    for (let k = r.safeInt(); k > 0; k--) {
+      const symbolId = r.safeInt();
+      const sym = st.symbols.get(symbolId);
+      if (sym === undefined) throw new RangeError("snapshot: position in an unknown symbol");
+      const p = newPosition(acc.userId, sym.inst);
+      p.qty = r.safeInt();
+      p.entryValue = r.safeInt();
+      p.leverage = r.safeInt();
+      p.marginType = r.safeInt() as MarginType;
+      p.isolatedWallet = r.safeInt();
+      sides.push([p.buy, readSide(r)], [p.sell, readSide(r)]);
+      for (let j = r.safeInt(); j > 0; j--) p.orderIds.add(r.safeInt());
+      acc.positions.set(symbolId, p);
+    }
+    for (let k = r.safeInt(); k > 0; k--) {
+      const cid = r.string();
+      acc.clientOrderIds.set(cid, r.safeInt());
+    }
+    st.accounts.set(acc.userId, acc);
+  }
+  r.expectEnd();
+
+  r = top.section(Section.ORDERS);
+  for (let n = r.safeInt(); n > 0; n--) {
+    const o = readOrder(r);
+    st.orders.set(o.orderId, o);
+    const pos = st.accounts.get(o.userId)?.positions.get(o.symbolId);
+    if (pos === undefined || !pos.orderIds.has(o.orderId)) throw new RangeError("snapshot: orphan order");
+    reserve(pos, o, remainingOf(o), 1);
+  }
+  r.expectEnd();
+
+  r = top.section(Section.IDS);
+  for (const set of [st.txIds, st.withdrawIds]) for (let n = r.safeInt(); n > 0; n--) set.add(r.string());
+  r.expectEnd();
+  top.expectEnd();
+
+  for (const [rebuilt, stored] of sides) {
+    if (
+      rebuilt.qty !== stored.qty ||
+      rebuilt.qtyPrice !== stored.qtyPrice ||
+      rebuilt.qtyLoss !== stored.qtyLoss ||
+      rebuilt.roQty !== stored.roQty
+    ) {
+      throw new RangeError("snapshot: order aggregates disagree with the orders");
+    }
+  }
+  for (const [symbolId, image] of books) {
+    port.addSymbol(symbolId);
+    port.importBook(symbolId, image, (id) => st.orders.get(id)?.stp ?? 0);
+  }
+  return st;
+}

@@ -1,0 +1,179 @@
+// The sequencer's state. Owner: the sequencer on the engine's main thread is the only writer of every
+// structure here (accounts, positions, open orders, fee account, insurance fund); matchers own the books.
+//
+// Units: prices in instrument price units, quantities in qty units, "price·qty units" for products of the
+// two (entry values, order aggregates), money in micro-USDT. micro-USDT = price·qty units × factor, where
+// factor = notionalFactor(instrument) is an integer (SPEC §2: priceDecimals + qtyDecimals ≤ 6), so every
+// conversion from price·qty units to money is exact.
+import type {
+  Instrument,
+  MarginType,
+  OrderStatus,
+  OrderType,
+  Side,
+  StpMode,
+  TimeInForce,
+  WorkingType,
+} from "@perpx/shared/domain";
+import { MarginType as MT, Side as S } from "@perpx/shared/domain";
+import { mul } from "@perpx/shared/fixed";
+
+/**
+ * Aggregates over a position's resting orders on one side (the in-flight order of the command being
+ * applied included). They are the whole "reservation": the order margin of a symbol is derived from
+ * them (account-risk.ts), so nothing is reserved or released by hand and nothing can leak.
+ */
+export interface SideOrders {
+  /** Σ remaining qty */
+  qty: number;
+  /** Σ remaining × limit price, price·qty units */
+  qtyPrice: number;
+  /** Σ remaining × open loss per unit (frozen at placement), price·qty units */
+  qtyLoss: number;
+  /** Σ remaining of reduce-only orders */
+  roQty: number;
+}
+
+export function emptySide(): SideOrders {
+  return { qty: 0, qtyPrice: 0, qtyLoss: 0, roQty: 0 };
+}
+
+/** Per user per symbol: settings, the position and the user's open orders in that symbol. */
+export interface Position {
+  readonly userId: number;
+  readonly symbolId: number;
+  /** signed size, qty units (long > 0) */
+  qty: number;
+  /** |Σ entry price × qty| of the open size, price·qty units, exact (entry price = entryValue / |qty|) */
+  entryValue: number;
+  leverage: number;
+  marginType: MarginType;
+  /** micro-USDT, ISOLATED only (0 when flat) */
+  isolatedWallet: number;
+  readonly buy: SideOrders;
+  readonly sell: SideOrders;
+  /** open order ids in placement order (drives reduce-only cut-back: newest first) */
+  readonly orderIds: Set<number>;
+}
+
+export function newPosition(userId: number, inst: Instrument): Position {
+  return {
+    userId,
+    symbolId: inst.symbolId,
+    qty: 0,
+    entryValue: 0,
+    leverage: Math.min(inst.defaultLeverage, inst.brackets[0]?.maxLeverage ?? 1),
+    marginType: MT.CROSSED,
+    isolatedWallet: 0,
+    buy: emptySide(),
+    sell: emptySide(),
+    orderIds: new Set(),
+  };
+}
+
+export interface Account {
+  readonly userId: number;
+  /** cross wallet, micro-USDT */
+  crossWallet: number;
+  /** set by the liquidation engine (a later issue); orders and withdrawals are refused while set */
+  inLiquidation: boolean;
+  /** per symbolId, in first-use order */
+  readonly positions: Map<number, Position>;
+  /** every clientOrderId the user ever used → its orderId (unique for ever, SPEC §4) */
+  readonly clientOrderIds: Map<string, number>;
+}
+
+export function newAccount(userId: number): Account {
+  return { userId, crossWallet: 0, inLiquidation: false, positions: new Map(), clientOrderIds: new Map() };
+}
+
+/** An order the sequencer tracks while it is open (resting, or in flight during its own command). */
+export interface OpenOrder {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly userId: number;
+  readonly symbolId: number;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  status: OrderStatus;
+  /** limit price as ordered (0 for MARKET) */
+  price: number;
+  /** price the book holds / was sent (the market-take bound for MARKET) */
+  bookPrice: number;
+  readonly stopPrice: number;
+  origQty: number;
+  executedQty: number;
+  /** Σ fill price × qty, price·qty units */
+  cumQuoteUnits: number;
+  readonly reduceOnly: boolean;
+  readonly closePosition: boolean;
+  readonly workingType: WorkingType;
+  readonly stp: StpMode;
+  /** open loss per qty unit in price units, frozen when the price was set (SPEC §5 order cost) */
+  openLoss: number;
+  rejectReason: number;
+  readonly createTime: number;
+}
+
+export function remainingOf(o: OpenOrder): number {
+  return o.origQty - o.executedQty;
+}
+
+/** Adds (sign 1) or removes (sign −1) `qty` of an order to its position's side aggregates. */
+export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1): void {
+  const s = o.side === S.BUY ? pos.buy : pos.sell;
+  const q = sign * qty;
+  s.qty += q;
+  s.qtyPrice += mul(q, o.bookPrice);
+  s.qtyLoss += mul(q, o.openLoss);
+  if (o.reduceOnly) s.roQty += q;
+}
+
+/** Per instrument: the definition and the prices the sequencer keeps. */
+export interface SymbolState {
+  inst: Instrument;
+  /** notionalFactor(inst): micro-USDT per price·qty unit */
+  factor: number;
+  /** last ORACLE_PRICE, price units (0 = none yet) */
+  indexPrice: number;
+  /** last trade price (0 = none yet) */
+  lastPrice: number;
+  /** current mark (0 = no mark), see mark-price.ts */
+  markPrice: number;
+  /** lastUpdateId of the last BookEvent published for this symbol */
+  bookUpdateId: number;
+}
+
+/** Everything that is money, in one place. */
+export class SequencerState {
+  lastSeq = 0;
+  nextTradeId = 1;
+  /** Σ deposits − Σ withdrawals, micro-USDT */
+  netDeposits = 0;
+  insuranceFund = 0;
+  feeAccount = 0;
+  readonly symbols = new Map<number, SymbolState>();
+  readonly accounts = new Map<number, Account>();
+  /** every open order by orderId, in placement order */
+  readonly orders = new Map<number, OpenOrder>();
+  /** deposit txIds and withdrawal ids ever applied (idempotency, for ever) */
+  readonly txIds = new Set<string>();
+  readonly withdrawIds = new Set<string>();
+
+  position(account: Account, sym: SymbolState): Position {
+    let p = account.positions.get(sym.inst.symbolId);
+    if (p === undefined) {
+      p = newPosition(account.userId, sym.inst);
+      account.positions.set(sym.inst.symbolId, p);
+    }
+    return p;
+  }
+}
+
+/** The position record of an order's owner (exists for every open order; a miss is a bug). */
+export function positionOf(st: SequencerState, userId: number, symbolId: number): Position {
+  const p = st.accounts.get(userId)?.positions.get(symbolId);
+  if (p === undefined) throw new Error(`no position record for user ${userId} symbol ${symbolId}`);
+  return p;
+}
