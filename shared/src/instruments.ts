@@ -1,7 +1,7 @@
 // Default instruments created on first start (SPEC §1, §3): BTCUSDT and ETHUSDT.
 
 import type { Bracket, Instrument } from "./domain.js";
-import { decimalsOf, MONEY_SCALE, parseDecimal, RATE_SCALE } from "./fixed.js";
+import { add, decimalsOf, MONEY_SCALE, mul, mulDiv, parseDecimal, RATE_SCALE } from "./fixed.js";
 
 const USDT = MONEY_SCALE; // micro-USDT per USDT
 const PCT = RATE_SCALE / 100; // parts per 1e8 in one percent
@@ -30,11 +30,13 @@ export function buildBrackets(table: readonly (readonly [number, number, number]
   let prevRate = 0;
   let prevAmount = 0;
   for (const [capUsdt, maxLeverage, mmrPct] of table) {
-    const rate = Math.round(mmrPct * 1000) * (PCT / 1000);
-    // floor_k × ΔMMR: prevCap (micro) × Δrate / 1e8 — exact because caps are whole USDT
-    const amount = prevAmount + (prevCap * (rate - prevRate)) / RATE_SCALE;
-    out.push({ notionalCap: capUsdt * USDT, maxLeverage, maintMarginRate: rate, maintAmount: amount });
-    prevCap = capUsdt * USDT;
+    // table rates have at most 3 decimals of a percent: 0.4 → 400 thousandths of a percent
+    const rate = mul(Math.round(mmrPct * 1000), PCT / 1000);
+    // floor_k × ΔMMR in micro-USDT, exact (mulDiv goes through BigInt when the product passes 2^52)
+    const amount = add(prevAmount, mulDiv(prevCap, rate - prevRate, RATE_SCALE, "floor"));
+    const cap = mul(capUsdt, USDT);
+    out.push({ notionalCap: cap, maxLeverage, maintMarginRate: rate, maintAmount: amount });
+    prevCap = cap;
     prevRate = rate;
     prevAmount = amount;
   }
