@@ -1,26 +1,48 @@
-// Embedded launcher (`make run`): starts the exchange on one machine with no external service.
-// Until the engine and the full API land, it serves the ops endpoints and the public time/instruments.
+// `make run`: the embedded exchange (no external service). Configuration from env (SPEC §1):
+// HOST, HTTP_PORT, WS_PORT, DATA_DIR, EXCHANGE_ADMIN_KEY/SECRET, DEMO_FEED (on|off), LOG_LEVEL.
+import { configFromEnv } from "./config.js";
+import { launchEmbedded } from "./embedded/launch.js";
 
-import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
-import Fastify from "fastify";
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const config = configFromEnv();
+  const demoFeed = (process.env.DEMO_FEED ?? "on") !== "off";
+  let stopping = false;
+  const ex = await launchEmbedded({
+    config,
+    demoFeed,
+    onFatal: (e) => {
+      console.error("[engine] fatal: the engine stopped applying commands", e);
+      process.exitCode = 1;
+      void stop("engine-fatal");
+    },
+  });
+  async function stop(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    ex.app.log.info({ signal }, "shutting down");
+    await ex.close();
+    process.exit(process.exitCode ?? 0);
+  }
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  const base = await ex.listen();
+  console.log(
+    [
+      "",
+      "perpx embedded exchange is up",
+      `  REST      ${base}/api/v1/time   (OpenAPI ${base}/docs, metrics ${base}/metrics)`,
+      `  data      ${config.dataDir}  (replayed ${ex.replayed} commands; up in ${Date.now() - t0} ms)`,
+      ex.adminKeyFile
+        ? `  admin key written to ${ex.adminKeyFile} (mode 0600; \`make admin-key\` shows how to use it)`
+        : "  admin key: EXCHANGE_ADMIN_KEY / EXCHANGE_ADMIN_SECRET",
+      `  demo index feed ${demoFeed ? "on" : "off"}; Ctrl-C stops everything`,
+      "",
+    ].join("\n"),
+  );
+}
 
-const host = process.env.HOST ?? "127.0.0.1";
-const port = Number(process.env.HTTP_PORT ?? 8080);
-
-const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? "info" } });
-app.get("/health/live", async () => ({ status: "ok" }));
-app.get("/api/v1/time", async () => ({ serverTime: Date.now() }));
-app.get("/api/v1/instruments", async () =>
-  DEFAULT_INSTRUMENTS.map((i) => ({ symbol: i.symbol, tickSize: i.tickSize, stepSize: i.stepSize })),
-);
-
-const stop = async (signal: string) => {
-  app.log.info({ signal }, "shutting down");
-  await app.close();
-  process.exit(0);
-};
-process.once("SIGINT", () => void stop("SIGINT"));
-process.once("SIGTERM", () => void stop("SIGTERM"));
-
-await app.listen({ host, port });
-console.log(`perpx embedded exchange\n  REST  http://${host}:${port}/api/v1/time`);
+main().catch((e: unknown) => {
+  console.error("perpx failed to start:", e);
+  process.exit(1);
+});

@@ -12,7 +12,7 @@ export interface EngineLink {
    * Resolves with the order as the read model shows it once the engine has processed the command that
    * placed it (any status, REJECTED included), or undefined after timeoutMs.
    */
-  waitForOrder(orderId: number, timeoutMs: number): Promise<OrderView | undefined>;
+  waitForOrder(userId: number, orderId: number, timeoutMs: number): Promise<OrderView | undefined>;
   /**
    * Resolves true once the engine has processed every command with seq ≤ `seq` (whether or not it
    * caused events) and the read model reflects their events; false after timeoutMs. It cannot be

@@ -96,10 +96,11 @@ export class OrderEntry {
   }
 
   private async waitView(
+    userId: number,
     ref: InFlightOrder,
     duplicate: boolean,
   ): Promise<OrderView | (OrderView & { duplicate: true })> {
-    const view = await this.c.deps.engine.waitForOrder(ref.orderId, this.c.writer.waitTimeoutMs);
+    const view = await this.c.deps.engine.waitForOrder(userId, ref.orderId, this.c.writer.waitTimeoutMs);
     if (!view)
       throw timeout({ orderId: String(ref.orderId), clientOrderId: ref.clientOrderId, symbol: ref.symbol });
     return duplicate ? { ...view, duplicate: true } : view;
@@ -126,7 +127,7 @@ export class OrderEntry {
       case "inflight":
         await p.durable;
         return wait
-          ? { status: 200, body: await this.waitView(p.ref, true) }
+          ? { status: 200, body: await this.waitView(userId, p.ref, true) }
           : { status: 202, body: ack(p.ref, true) };
       case "new": {
         const appended = this.c.writer.append([p.cmd]);
@@ -138,7 +139,7 @@ export class OrderEntry {
         );
         await appended;
         return wait
-          ? { status: 200, body: await this.waitView(p.ref, false) }
+          ? { status: 200, body: await this.waitView(userId, p.ref, false) }
           : { status: 202, body: ack(p.ref, false) };
       }
     }
@@ -182,11 +183,16 @@ export class OrderEntry {
       });
       await appended; // LOG_UNAVAILABLE fails the whole batch: nothing is acknowledged
     }
-    const results = await Promise.all(prepared.map((p) => this.itemResult(p, prepared, wait)));
+    const results = await Promise.all(prepared.map((p) => this.itemResult(userId, p, prepared, wait)));
     return { status: wait ? 200 : 202, body: results };
   }
 
-  private async itemResult(p: Prepared, all: readonly Prepared[], wait: boolean): Promise<Item> {
+  private async itemResult(
+    userId: number,
+    p: Prepared,
+    all: readonly Prepared[],
+    wait: boolean,
+  ): Promise<Item> {
     try {
       switch (p.kind) {
         case "error":
@@ -205,13 +211,13 @@ export class OrderEntry {
         case "sameBatch": {
           const first = all[p.index];
           if (first?.kind !== "new") throw new Error("sameBatch must point at a new order");
-          return wait ? await this.waitView(first.ref, true) : ack(first.ref, true);
+          return wait ? await this.waitView(userId, first.ref, true) : ack(first.ref, true);
         }
         case "inflight":
           await p.durable;
-          return wait ? await this.waitView(p.ref, true) : ack(p.ref, true);
+          return wait ? await this.waitView(userId, p.ref, true) : ack(p.ref, true);
         case "new":
-          return wait ? await this.waitView(p.ref, false) : ack(p.ref, false);
+          return wait ? await this.waitView(userId, p.ref, false) : ack(p.ref, false);
       }
     } catch (err) {
       if (!ApiError.is(err)) throw err;

@@ -159,7 +159,7 @@ export class SimEngine implements EngineLink {
     });
   }
 
-  async waitForOrder(orderId: number, timeoutMs: number): Promise<OrderView | undefined> {
+  async waitForOrder(_userId: number, orderId: number, timeoutMs: number): Promise<OrderView | undefined> {
     const view = () => {
       const o = this.orders.get(orderId);
       return o && !this.pending.some((p) => p.cmd.op === Op.PLACE_ORDER && p.cmd.orderId === orderId)
