@@ -195,6 +195,16 @@ export class Settler {
       buyRealizedPnl: buyIsTaker ? takerPnl : makerPnl,
       sellRealizedPnl: buyIsTaker ? makerPnl : takerPnl,
     });
+    // the fee account after this fill (read models show it in the solvency check, SPEC §8.2)
+    ctx.out.push({
+      ev: Ev.FEE_ACCOUNT,
+      seq: ctx.seq,
+      ts: ctx.ts,
+      balance: st.feeAccount,
+      delta: takerFee + makerFee,
+      reason: "TRADING_FEE",
+      symbolId: inst.symbolId,
+    });
     if (remainingOf(maker) !== r.field(i, 8))
       throw new Error(`maker ${maker.orderId} remaining disagrees with book`);
     emitOrder(ctx, maker);

@@ -33,8 +33,11 @@ test("open a long and a short: one trade, fees both sides, positions, events in 
   const notional = 50_000 * U;
   assert.deepEqual(
     ev.map((e) => e.ev),
-    [Ev.TRADE, Ev.ORDER, Ev.ORDER, Ev.POSITION, Ev.POSITION, Ev.BALANCE, Ev.BALANCE, Ev.BOOK],
+    [Ev.TRADE, Ev.FEE_ACCOUNT, Ev.ORDER, Ev.ORDER, Ev.POSITION, Ev.POSITION, Ev.BALANCE, Ev.BALANCE, Ev.BOOK],
   );
+  // the fee account takes both fees: 25 + 10 USDT
+  const fee = ev.find((e) => e.ev === Ev.FEE_ACCOUNT);
+  assert.deepEqual(fee && fee.ev === Ev.FEE_ACCOUNT ? [fee.balance, fee.delta] : [], [35 * U, 35 * U]);
   const [t] = trades(ev);
   assert.equal(t?.tradeId, 1);
   assert.equal(t?.quote, notional);
