@@ -6,7 +6,7 @@ NPM ?= npm
 STAMP := node_modules/.perpx-installed
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
-        up down status bench clean
+        up down status bench clean replay admin-key curl-flow
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -65,6 +65,20 @@ status: ## say which services are up and where
 bench: build ## run the benchmarks and print results
 	@echo "==> benchmarks"
 	@node scripts/bench.mjs
+
+replay: build ## rebuild state from the journal in DATA_DIR (exchange stopped) and print the state hash
+	@echo "==> replaying $${DATA_DIR:-./data}/journal"
+	@node engine/dist/src/tools/replay.js $${DATA_DIR:-./data}
+
+admin-key: ## say where the admin credential is and how to use it
+	@f=$${DATA_DIR:-./data}/admin-key.json; \
+	if [ -n "$${EXCHANGE_ADMIN_KEY:-}" ]; then echo "admin key: EXCHANGE_ADMIN_KEY (secret in EXCHANGE_ADMIN_SECRET)"; \
+	elif [ -r "$$f" ]; then echo "admin key file: $$f (mode 0600, JSON {apiKey, apiSecret});"; \
+	  echo "sign requests as in SPEC §8.1, e.g. scripts/curl-flow.sh reads it"; \
+	else echo "no admin key yet: 'make run' creates $$f on first start (or set EXCHANGE_ADMIN_KEY/SECRET)"; fi
+
+curl-flow: ## run the README's curl walk-through against a running exchange
+	@scripts/curl-flow.sh
 
 clean: ## remove build output (keeps node_modules, the Kafka cache and data/)
 	@echo "==> clean"
