@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const rate = r.n / (r.ms / 1000);
     console.log(
       `full replay:   ${r.n} commands in ${r.ms.toFixed(0)} ms (${Math.round(rate)} commands/s, ` +
-        `${(((r.ms / Math.max(1, r.n) / 1000) * 1e6).toFixed(2)} s per 1M)`,
+        `${((r.ms / Math.max(1, r.n) / 1000) * 1e6).toFixed(2)} s per 1M)`,
     );
     const hash = full.stateHash();
     console.log(`state hash:    ${hash} at seq ${full.lastSeq}`);
