@@ -13,7 +13,7 @@ import { MemoryStreamSource } from "../../src/stream/memory-source.js";
 import { startStreamServer } from "../../src/stream/stream-server.js";
 import { DepthFollower, type Snapshot } from "./depth-follower.js";
 import { OrderFlow } from "./order-flow.js";
-import { onChannel, TestClient } from "./test-client.js";
+import { TestClient } from "./test-client.js";
 
 const LONG = process.env.PERPX_STRESS === "long";
 const ORDERS = LONG ? 1_000_000 : 100_000;
