@@ -208,7 +208,12 @@ test(
         `# ${flow.orders} orders, ${btc.trades + flow.symbols[1]!.trades} trades, ${stats.batches} batches, ` +
           `${stats.published} messages published, ${applied} diffs applied and checksummed by ${followers.length} followers ` +
           `(binance refetches: ${followers.map((f) => [...f.books.values()].map((b) => b.refetches).join("/")).join(" ")}), ` +
-          `${Date.now() - t0} ms`,
+          `books ${flow.symbols
+            .map((s) => {
+              const d = s.book.depth(1e9);
+              return `${d.bids.length}+${d.asks.length}`;
+            })
+            .join(", ")} levels, ${Date.now() - t0} ms`,
       );
       for (const f of followers) f.client.close();
       market.close();

@@ -1,12 +1,14 @@
-// A seeded random order flow driving real books (one per symbol) and turning what they report into
+// A seeded random order flow driving the engine's ReferenceBook (one per symbol; the naive oracle of the
+// matcher's differential test) and turning what it reports through BookSink into
 // engine events, batched like the sequencer would: BOOK events with chained update ids (sometimes
 // two commands merged into one event, firstUpdateId < lastUpdateId), TRADE events (a few flagged
 // LIQUIDATION / ADL), occasional MARK events. Mix per command: 55 % resting limit near the mid, 15 %
-// marketable IOC, 30 % cancel (more when the book grows past ~1 500 orders); the mid random-walks.
-import type { BookSink } from "@perpx/engine/matcher/book-api";
+// marketable IOC, 30 % cancel (more when the book grows past ~600 orders: the reference book is
+// O(orders) per command); the mid random-walks.
+import { type BookSink, PlaceOutcome } from "@perpx/engine/matcher/book-api";
+import { ReferenceBook } from "@perpx/engine/matcher/reference-book";
 import { type Instrument, notionalFactor, Side, StpMode, TimeInForce, TradeType } from "@perpx/shared/domain";
 import { type BookEvent, type EngineEvent, Ev, type TradeEvent } from "@perpx/shared/events";
-import { TinyBook } from "./tiny-book.js";
 
 /** mulberry32: small, fast, seeded. */
 export function rng(seed: number): () => number {
@@ -22,7 +24,9 @@ export function rng(seed: number): () => number {
 
 interface SymbolState {
   inst: Instrument;
-  book: TinyBook;
+  book: ReferenceBook;
+  /** resting orders: id → user, kept from what the book reports */
+  resting: Map<number, number>;
   mid: number;
   /** lastUpdateId of the last BOOK event emitted */
   lastU: number;
@@ -46,7 +50,8 @@ export class OrderFlow {
     this.rand = rng(seed);
     this.symbols = instruments.map((inst) => ({
       inst,
-      book: new TinyBook(),
+      book: new ReferenceBook(inst.symbolId),
+      resting: new Map(),
       mid: 50_000 * 10 ** inst.priceDecimals,
       lastU: 0,
       trades: 0,
@@ -73,7 +78,17 @@ export class OrderFlow {
     const trades: TradeEvent[] = [];
     let forced: TradeType = TradeType.NORMAL;
     const sink: BookSink = {
-      trade: (makerOrderId, makerUserId, takerOrderId, takerUserId, takerSide, price, qty) => {
+      trade: (
+        makerOrderId,
+        makerUserId,
+        takerOrderId,
+        takerUserId,
+        takerSide,
+        price,
+        qty,
+        makerRemaining,
+      ) => {
+        if (makerRemaining === 0) s.resting.delete(makerOrderId);
         const buyIsTaker = takerSide === Side.BUY;
         trades.push({
           ev: Ev.TRADE,
@@ -96,8 +111,12 @@ export class OrderFlow {
           sellRealizedPnl: 0,
         });
       },
-      removed: () => {},
-      outcome: () => {},
+      removed: (orderId) => {
+        s.resting.delete(orderId);
+      },
+      outcome: (orderId, userId, outcome) => {
+        if (outcome === PlaceOutcome.RESTING) s.resting.set(orderId, userId);
+      },
       level: (side, price, totalQty, updateId) => {
         if (!events.book) {
           events.book = {
@@ -117,15 +136,15 @@ export class OrderFlow {
     };
     const tick = inst.tickUnits;
     s.mid += Math.round((r() - 0.5) * 3) * tick;
-    const resting = s.book.restingCount;
+    const resting = s.resting.size;
     const x = r();
-    const cancelShare = resting > 1500 ? 0.6 : 0.3;
+    const cancelShare = resting > 600 ? 0.6 : 0.3;
     if (x < cancelShare && resting > 0) {
       // cancel a pseudo-random resting order (iteration order is insertion order: skip a few)
       let skip = Math.floor(r() * Math.min(resting, 64));
-      for (const id of s.book.restingIds()) {
+      for (const [id, userId] of s.resting) {
         if (skip-- > 0) continue;
-        s.book.cancel(id, s.book.ownerOf(id)!, sink);
+        s.book.cancel(id, userId, sink);
         break;
       }
     } else {
@@ -139,7 +158,8 @@ export class OrderFlow {
         forced = y < 0.03 ? TradeType.LIQUIDATION : y < 0.05 ? TradeType.ADL : TradeType.NORMAL;
         s.book.place(this.nextOrderId++, userId, side, far, qty, TimeInForce.IOC, StpMode.NONE, sink);
       } else {
-        const off = (1 + Math.floor(r() * 40)) * tick;
+        // most orders near the mid, one in five far out (deep books: levels surface into the top 25)
+        const off = (1 + Math.floor(r() * (r() < 0.8 ? 40 : 400))) * tick;
         const price = side === Side.BUY ? s.mid - off + 2 * tick : s.mid + off - 2 * tick;
         s.book.place(this.nextOrderId++, userId, side, price, qty, TimeInForce.GTC, StpMode.NONE, sink);
       }
