@@ -32,12 +32,13 @@ export interface ProtocolError {
 }
 
 const MAX_CHANNEL_NAME = 64;
-const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  subscribe: ["op", "id", "channels", "snapshot"],
-  unsubscribe: ["op", "id", "channels"],
-  auth: ["op", "id", "apiKey", "timestamp", "signature", "token"],
-  ping: ["op", "id"],
-};
+/** op → allowed fields (a Map: a client's `op` must never reach Object.prototype) */
+const ALLOWED_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["subscribe", ["op", "id", "channels", "snapshot"]],
+  ["unsubscribe", ["op", "id", "channels"]],
+  ["auth", ["op", "id", "apiKey", "timestamp", "signature", "token"]],
+  ["ping", ["op", "id"]],
+]);
 
 function fail(error: StreamErrorName, msg: string, op?: string, id?: RequestId): ProtocolError {
   const e: ProtocolError = { error, msg };
@@ -71,7 +72,7 @@ export function parseRequest(text: string): ClientRequest | ProtocolError {
     else
       return fail("INVALID_PARAMETER", "id must be a string of at most 64 characters or an integer", opEcho);
   }
-  const allowed = ALLOWED_FIELDS[op];
+  const allowed = ALLOWED_FIELDS.get(op);
   if (!allowed) return fail("UNKNOWN_OP", `unknown op ${JSON.stringify(opEcho ?? "…")}`, opEcho, id);
   for (const k of Object.keys(m)) {
     if (!allowed.includes(k))
