@@ -94,6 +94,28 @@ test("duplicates are skipped; a gap reloads the mirror from the source and publi
   assert.equal(sent[sent.length - 1]![1].pu, 5);
 });
 
+test("a redefinition with other decimals resends the depth snapshot in the new format", () => {
+  const { sent, source } = setup(["depth:BTCUSDT"]);
+  source.push([book(1, 0, [[500_000, 1_000]])]);
+  const btc = DEFAULT_INSTRUMENTS[0]!;
+  const finer = makeInstrument({
+    symbolId: 1,
+    symbol: "BTCUSDT",
+    baseAsset: "BTC",
+    tickSize: "0.01",
+    stepSize: "0.001",
+    minQty: "0.001",
+    maxQty: "1000",
+    maxMarketQty: "120",
+    minNotional: "5",
+  });
+  assert.notEqual(finer.priceDecimals, btc.priceDecimals);
+  source.push([{ ev: Ev.INSTRUMENT, seq: 2, ts: 2, instrument: finer }]);
+  const last = sent[sent.length - 1]![1];
+  assert.equal(last.type, "snapshot");
+  assert.deepEqual(last.bids, [["5000.00", "1.000"]], "the same units read with the new decimals");
+});
+
 test("an instrument listed at runtime becomes a channel; bad events are counted, not thrown", () => {
   const { source, feed } = setup([]);
   const sol = makeInstrument({

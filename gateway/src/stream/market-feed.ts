@@ -61,10 +61,27 @@ export class MarketFeed {
     return this.byId.get(symbolId);
   }
 
-  /** Lists (or replaces the definition of) an instrument; a new one is seeded from the source. */
+  /**
+   * Lists an instrument, or takes a new definition of a listed one. A new symbol is seeded from the
+   * source; a redefinition with other decimals changes every wire string, so depth subscribers get a
+   * fresh snapshot.
+   */
   addInstrument(inst: Instrument): void {
     const existing = this.byId.get(inst.symbolId);
-    if (existing && existing.instrument.symbol === inst.symbol) return;
+    if (existing && existing.instrument.symbol === inst.symbol) {
+      const old = existing.instrument;
+      existing.instrument = inst;
+      this.bySymbol.set(inst.symbol, inst);
+      if (old.priceDecimals !== inst.priceDecimals || old.qtyDecimals !== inst.qtyDecimals) {
+        existing.invalidateSnapshot();
+        existing.depth20Dirty = true;
+        if (this.publisher.subscribers(existing.topics.depth) > 0) {
+          this.send(existing.topics.depth, existing.snapshotJson(this.snapshotLevels));
+        }
+      }
+      return;
+    }
+    if (existing) this.bySymbol.delete(existing.instrument.symbol);
     const f = new SymbolFeed(inst);
     const snap = this.source.depthSnapshot(inst.symbolId, Number.POSITIVE_INFINITY);
     if (snap) f.book.load(snap);

@@ -47,6 +47,8 @@ export interface Session {
 }
 
 export interface SessionStats {
+  /** open connections with a user */
+  authenticated: number;
   errorsSent: number;
   authOk: number;
   authFailed: number;
@@ -248,7 +250,9 @@ export class SessionProtocol {
     const timeout = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.limits.authTimeoutMs);
     });
-    Promise.race([verify(), timeout])
+    // a verifier that throws instead of rejecting must not escape into uWS's callback
+    const verified = new Promise<StreamAuthResult>((resolve) => resolve(verify()));
+    Promise.race([verified, timeout])
       .then(
         (r) => r,
         () => "error" as const,
@@ -266,6 +270,7 @@ export class SessionProtocol {
           } else {
             s.userId = r.userId;
             this.stats.authOk++;
+            this.stats.authenticated++;
             this.reply(ws, s, {
               op: "auth",
               ...(id === undefined ? {} : { id }),

@@ -15,4 +15,5 @@ test("limits: defaults, overrides, env, validation", () => {
   assert.throws(() => resolveStreamLimits({ maxSubscriptions: 0 }), /maxSubscriptions/);
   assert.throws(() => resolveStreamLimits({ maxMessageBytes: 1 << 20 }), /maxMessageBytes/);
   assert.throws(() => resolveStreamLimits({ maxBufferedBytes: 1 << 30 }), /hardBackpressureBytes/);
+  assert.throws(() => resolveStreamLimits({ idleTimeoutSec: 5 }), /at least 8/);
 });

@@ -94,6 +94,8 @@ export function resolveStreamLimits(
     }
   }
   if (out.maxMessageBytes! > out.maxPayloadBytes!) throw new RangeError("maxMessageBytes > maxPayloadBytes");
+  // uWS aborts the process (not an exception) for an idle timeout between 1 and 7 s
+  if (out.idleTimeoutSec! < 8) throw new RangeError("idleTimeoutSec (WS_IDLE_TIMEOUT_S) must be at least 8");
   if (out.maxBufferedBytes! >= out.hardBackpressureBytes!) {
     throw new RangeError("maxBufferedBytes must be below hardBackpressureBytes");
   }

@@ -31,7 +31,8 @@ export interface StreamServerOptions {
 
 export interface StreamStats extends FeedStats, SessionStats {
   connections: number;
-  authenticated: number;
+  /** exceptions caught in socket handlers or batch processing (a bug: logged, the server goes on) */
+  handlerErrors: number;
   /** largest unread backlog seen by the last sweep (bytes) */
   maxBufferedBytes: number;
 }
@@ -61,6 +62,7 @@ export async function startStreamServer(opts: StreamServerOptions): Promise<Stre
     log("event skipped", { err: String(err), ev: ev.ev, seq: ev.seq }),
   );
   const sessionStats: SessionStats = {
+    authenticated: 0,
     errorsSent: 0,
     authOk: 0,
     authFailed: 0,
@@ -69,6 +71,11 @@ export async function startStreamServer(opts: StreamServerOptions): Promise<Stre
   const protocol = new SessionProtocol(feed, opts.auth, limits, now, sessionStats);
   let nextId = 1;
   let maxBuffered = 0;
+  let handlerErrors = 0;
+  const caught = (where: string, err: unknown) => {
+    handlerErrors++;
+    log(`${where} failed`, err instanceof Error ? err.stack : String(err));
+  };
 
   app.ws<Session>("/ws", {
     maxPayloadLength: limits.maxPayloadBytes,
@@ -93,10 +100,16 @@ export async function startStreamServer(opts: StreamServerOptions): Promise<Stre
       sockets.add(ws);
     },
     message: (ws, data, isBinary) => {
-      protocol.onMessage(ws, ws.getUserData(), data, isBinary);
+      try {
+        protocol.onMessage(ws, ws.getUserData(), data, isBinary);
+      } catch (err) {
+        caught("message handler", err);
+      }
     },
     close: (ws) => {
-      ws.getUserData().closed = true;
+      const s = ws.getUserData();
+      s.closed = true;
+      if (s.userId !== null) sessionStats.authenticated--;
       sockets.delete(ws);
     },
   });
@@ -104,7 +117,13 @@ export async function startStreamServer(opts: StreamServerOptions): Promise<Stre
     res.writeStatus("404 Not Found").end("WebSocket endpoint is /ws");
   });
 
-  const onBatch = (events: readonly EngineEvent[]) => feed.onBatch(events);
+  const onBatch = (events: readonly EngineEvent[]) => {
+    try {
+      feed.onBatch(events);
+    } catch (err) {
+      caught("event batch", err);
+    }
+  };
   const detach = opts.source.onEvents(onBatch);
 
   const sweep = () => {
@@ -147,7 +166,7 @@ export async function startStreamServer(opts: StreamServerOptions): Promise<Stre
       ...sessionStats,
       closes: { ...sessionStats.closes },
       connections: sockets.size,
-      authenticated: [...sockets].filter((ws) => ws.getUserData().userId !== null).length,
+      handlerErrors,
       maxBufferedBytes: maxBuffered,
     }),
     close: async () => {

@@ -50,7 +50,11 @@ export class SymbolFeed {
   private snapshotCache: string | undefined;
   private snapshotCacheU = -1;
 
-  constructor(readonly instrument: Instrument) {
+  /** replaced when the engine redefines the instrument (MarketFeed.addInstrument) */
+  instrument: Instrument;
+
+  constructor(instrument: Instrument) {
+    this.instrument = instrument;
     const s = instrument.symbol;
     this.topics = Object.freeze({
       depth: `depth:${s}`,

@@ -14,7 +14,10 @@ const errorOf = (m: Record<string, unknown>) => m.error as { code: number; name:
 test("hostile input: error replies, abuse closes, server alive", async () => {
   let releaseAuth: (() => void) | undefined;
   const auth: StreamAuth = {
-    verifyApiKey: async () => null,
+    // a buggy verifier that throws synchronously instead of rejecting
+    verifyApiKey: (() => {
+      throw new Error("verifier bug");
+    }) as StreamAuth["verifyApiKey"],
     // a slow verifier: resolves when the test says so
     verifyJwt: (token) =>
       new Promise((resolve) => {
@@ -109,6 +112,11 @@ test("hostile input: error replies, abuse closes, server alive", async () => {
     });
     assert.equal(status, 404);
 
+    // a verifier that throws answers INTERNAL_ERROR, it does not take the server down
+    const sig = "0".repeat(64);
+    const bug = await c.request({ op: "auth", apiKey: "k", timestamp: Date.now(), signature: sig });
+    assert.ok(isError("INTERNAL_ERROR")(bug));
+
     // everyone else is still served
     assert.equal((await c.request({ op: "ping" })).op, "pong");
     const fresh = await TestClient.connect(server.port);
@@ -118,7 +126,33 @@ test("hostile input: error replies, abuse closes, server alive", async () => {
     const s = server.stats();
     assert.equal(s.closes.TOO_MANY_ERRORS, 1);
     assert.equal(s.connections, 4); // c, c2, c3, fresh
+    assert.equal(s.handlerErrors, 0);
     for (const x of [c, c2, c3, fresh]) x.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test("connections above maxConnections are refused with HTTP 503", async () => {
+  const source = new MemoryStreamSource(DEFAULT_INSTRUMENTS);
+  const noAuth = { verifyApiKey: async () => null, verifyJwt: async () => null };
+  const server = await startStreamServer({
+    port: 0,
+    instruments: DEFAULT_INSTRUMENTS,
+    auth: noAuth,
+    source,
+    limits: { maxConnections: 1 },
+  });
+  try {
+    const first = await TestClient.connect(server.port);
+    const second = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+    const status = await new Promise<number>((resolve) => {
+      second.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      second.on("error", () => resolve(-1));
+    });
+    assert.equal(status, 503);
+    assert.equal((await first.request({ op: "ping" })).op, "pong");
+    first.close();
   } finally {
     await server.close();
   }
