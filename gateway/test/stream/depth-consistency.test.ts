@@ -104,17 +104,30 @@ test(
       const market = await TestClient.connect(server.port);
       let trades = 0;
       let forced = 0;
+      let marks = 0;
       let lastTicker: Record<string, unknown> | undefined;
+      let lastMark: Record<string, unknown> | undefined;
+      let lastDepth20: Record<string, unknown> | undefined;
       market.onMessage = (m) => {
         if (m.channel === "trades:BTCUSDT") trades++;
         else if (m.channel === "forceOrder:BTCUSDT") forced++;
         else if (m.channel === "ticker:BTCUSDT") lastTicker = m;
-        else return false;
+        else if (m.channel === "depth20:BTCUSDT") lastDepth20 = m;
+        else if (m.channel === "markPrice:BTCUSDT") {
+          marks++;
+          lastMark = m;
+        } else return false;
         return true;
       };
       await market.request({
         op: "subscribe",
-        channels: ["trades:BTCUSDT", "forceOrder:BTCUSDT", "ticker:BTCUSDT"],
+        channels: [
+          "trades:BTCUSDT",
+          "forceOrder:BTCUSDT",
+          "ticker:BTCUSDT",
+          "markPrice:BTCUSDT",
+          "depth20:BTCUSDT",
+        ],
       });
 
       const rand = (() => {
@@ -196,6 +209,21 @@ test(
       assert.equal(forced, btc.forced, "every liquidation/ADL fill on forceOrder:BTCUSDT");
       assert.ok(btc.forced > 0);
       assert.equal(lastTicker?.n, btc.trades, "the 24 h ticker counts every trade");
+      assert.equal(marks, btc.marks, "every mark price update");
+      assert.equal(lastMark?.p, priceText(btc.inst, btc.lastMark));
+      // the throttled top-20 ends on the final book
+      const d20Deadline = Date.now() + 1_000;
+      while (lastDepth20?.lastUpdateId !== btc.lastU && Date.now() < d20Deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const top20 = btc.book.depth(20);
+      const fmt20 = (side: [number, number][]) =>
+        side.map(([p, q]) => [priceText(btc.inst, p), qtyText(btc.inst, q)]);
+      assert.deepEqual(
+        [lastDepth20?.bids, lastDepth20?.asks],
+        [fmt20(top20.bids), fmt20(top20.asks)],
+        "depth20",
+      );
       const stats = server.stats();
       assert.equal(stats.resyncs, 0);
       assert.equal(stats.badEvents, 0);

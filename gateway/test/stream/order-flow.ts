@@ -32,6 +32,9 @@ interface SymbolState {
   lastU: number;
   trades: number;
   forced: number;
+  marks: number;
+  /** mark price of the last MARK event */
+  lastMark: number;
 }
 
 export class OrderFlow {
@@ -56,6 +59,8 @@ export class OrderFlow {
       lastU: 0,
       trades: 0,
       forced: 0,
+      marks: 0,
+      lastMark: 0,
     }));
   }
 
@@ -181,6 +186,8 @@ export class OrderFlow {
       s.lastU = book.lastUpdateId;
     }
     if (r() < 0.01) {
+      s.marks++;
+      s.lastMark = s.mid;
       out.push({
         ev: Ev.MARK,
         seq,
