@@ -2,8 +2,7 @@
 // initial message of each channel, auth (queueing what arrives while a verifier runs), error replies
 // and abuse closes. Owner: the stream server's thread; the Session object is the uWS user data.
 
-import type { MarketFeed } from "./market-feed.js";
-import { userTopic } from "./market-feed.js";
+import { type MarketFeed, userTopic } from "./market-feed.js";
 import {
   type Channel,
   type ClientRequest,
