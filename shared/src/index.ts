@@ -1,5 +1,6 @@
 // @perpx/shared: pure code (no I/O, no Node APIs) shared by engine and gateway.
 export * from "./commands.js";
+export * from "./crc32.js";
 export * from "./domain.js";
 export * from "./errors.js";
 export * from "./events.js";
