@@ -2,59 +2,58 @@
 // TypeScript (no Node API: `zlib.crc32` only exists from Node 20.15/22.2, and `shared` does no I/O).
 // Used for the depth-stream checksum `cs` (SPEC §9). Strings are hashed as their UTF-8 bytes.
 
-const TABLE: Uint32Array = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+import { crc32 as crc32Bytes } from "./codec/crc32.js";
 
-/** Feeds one byte into a running (pre-inverted) register. */
-function step(c: number, byte: number): number {
-  return TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-}
+// Strings are fed to the one table-driven CRC (codec/crc32.ts) in chunks of UTF-8 bytes through a
+// reused buffer: no allocation per call for the ASCII strings the depth checksum hashes.
+const CHUNK = 1024;
+const buf = new Uint8Array(CHUNK + 4);
 
 /**
  * CRC-32 of `data` (a string is taken as UTF-8), continuing from `previous` like zlib:
  * crc32(b, crc32(a)) === crc32(a + b). Returns an unsigned 32-bit integer.
  */
 export function crc32(data: string | Uint8Array, previous = 0): number {
-  let c = ~previous;
-  if (typeof data !== "string") {
-    for (let i = 0; i < data.length; i++) c = step(c, data[i]!);
-    return ~c >>> 0;
-  }
+  if (typeof data !== "string") return crc32Bytes(data, previous);
+  let c = previous;
+  let n = 0;
   for (let i = 0; i < data.length; i++) {
     let code = data.charCodeAt(i);
-    if (code < 0x80) {
-      c = step(c, code);
-      continue;
-    }
-    if (code < 0x800) {
-      c = step(c, 0xc0 | (code >> 6));
-      c = step(c, 0x80 | (code & 0x3f));
-      continue;
-    }
-    // a valid surrogate pair is one code point of 4 bytes; a lone surrogate becomes U+FFFD like UTF-8 encoders
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < data.length ? data.charCodeAt(i + 1) : 0;
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        const cp = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        c = step(c, 0xf0 | (cp >> 18));
-        c = step(c, 0x80 | ((cp >> 12) & 0x3f));
-        c = step(c, 0x80 | ((cp >> 6) & 0x3f));
-        c = step(c, 0x80 | (cp & 0x3f));
-        continue;
+    if (code < 0x80) buf[n++] = code;
+    else if (code < 0x800) {
+      buf[n++] = 0xc0 | (code >> 6);
+      buf[n++] = 0x80 | (code & 0x3f);
+    } else {
+      // a valid surrogate pair is one 4-byte code point; a lone surrogate becomes U+FFFD like UTF-8 encoders
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = i + 1 < data.length ? data.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          const cp = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          buf[n++] = 0xf0 | (cp >> 18);
+          buf[n++] = 0x80 | ((cp >> 12) & 0x3f);
+          buf[n++] = 0x80 | ((cp >> 6) & 0x3f);
+          buf[n++] = 0x80 | (cp & 0x3f);
+          if (n >= CHUNK) {
+            c = flush(c, n);
+            n = 0;
+          }
+          continue;
+        }
+        code = 0xfffd;
       }
-      code = 0xfffd;
+      buf[n++] = 0xe0 | (code >> 12);
+      buf[n++] = 0x80 | ((code >> 6) & 0x3f);
+      buf[n++] = 0x80 | (code & 0x3f);
     }
-    c = step(c, 0xe0 | (code >> 12));
-    c = step(c, 0x80 | ((code >> 6) & 0x3f));
-    c = step(c, 0x80 | (code & 0x3f));
+    if (n >= CHUNK) {
+      c = flush(c, n);
+      n = 0;
+    }
   }
-  return ~c >>> 0;
+  return flush(c, n);
+}
+
+function flush(c: number, n: number): number {
+  return n === 0 ? c : crc32Bytes(buf, c, 0, n);
 }
