@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       "",
       "perpx embedded exchange is up",
       `  REST      ${base}/api/v1/time   (OpenAPI ${base}/docs, metrics ${base}/metrics)`,
+      ex.stream ? `  WS        ws://${config.host}:${ex.stream.port}/ws` : "  WS        off",
       `  data      ${config.dataDir}  (replayed ${ex.replayed} commands; up in ${Date.now() - t0} ms)`,
       ex.adminKeyFile
         ? `  admin key written to ${ex.adminKeyFile} (mode 0600; \`make admin-key\` shows how to use it)`

@@ -15,7 +15,10 @@ import type { FastifyInstance } from "fastify";
 import { prepareGateway } from "../bootstrap.js";
 import type { GatewayConfig } from "../config.js";
 import { MemoryReadModel } from "../read-model/memory-read-model.js";
+import { MemoryStreamSource } from "../stream/memory-source.js";
+import { type StreamServer, startStreamServer } from "../stream/stream-server.js";
 import { EmbeddedEngineLink } from "./engine-link.js";
+import { streamAuthFor } from "./stream-wiring.js";
 
 /** Demo feed start prices in price units (BTCUSDT 50000.0, ETHUSDT 3000.00) when no index is known yet. */
 const DEMO_START = new Map<number, number>([
@@ -35,6 +38,8 @@ export interface EmbeddedOptions {
   /** write PAY_FUNDING at each funding time (default true) */
   fundingScheduler?: boolean;
   bookFactory?: (symbolId: number) => OrderBookApi;
+  /** WebSocket stream port (WS_PORT, default 8081; 0 = any free port; null = no stream server) */
+  wsPort?: number | null;
   onFatal?: (err: unknown) => void;
 }
 
@@ -45,6 +50,8 @@ export interface EmbeddedExchange {
   adminKeyFile: string | undefined;
   /** commands replayed from the journal at start */
   replayed: number;
+  /** the uWebSockets.js stream server (SPEC §9), when started */
+  stream: StreamServer | undefined;
   /** listen on config.host:config.port (0 = any free port); resolves with the base URL */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -63,17 +70,32 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
   });
   const readModel = new MemoryReadModel();
   const link = new EmbeddedEngineLink(engine.runner, readModel, () => engine.log.lastSeq());
+  // the stream's book mirrors and tickers are built from events too: subscribe before the replay
+  const streamSource = new MemoryStreamSource([]);
+  engine.runner.subscribe((events) => streamSource.push(events));
   await engine.runner.start();
   link.markCaughtUp();
   const replayed = engine.runner.appliedSeq;
   const env = o.env ?? process.env;
-  const { app, adminKeyFile } = await prepareGateway({
+  const { app, adminKeyFile, keys } = await prepareGateway({
     config,
     log: engine.log,
     readModel,
     engine: link,
     env,
   });
+  const wsPort = o.wsPort === undefined ? Number(env.WS_PORT ?? 8081) : o.wsPort;
+  const stream =
+    wsPort === null
+      ? undefined
+      : await startStreamServer({
+          host: config.host,
+          port: wsPort,
+          instruments: readModel.instruments(),
+          auth: streamAuthFor(keys, config, Date.now),
+          source: streamSource,
+          log: (msg, detail) => app.log.warn({ detail }, `stream: ${msg}`),
+        });
 
   const append = (cmds: Parameters<typeof engine.log.append>[0]) => engine.log.append(cmds);
   const schedErr = (e: unknown) => app.log.warn({ err: e }, "scheduler could not write its command");
@@ -96,6 +118,7 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
     readModel,
     adminKeyFile,
     replayed,
+    stream,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       const addr = app.server.address();
@@ -106,6 +129,7 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
       if (closed) return;
       closed = true;
       for (const s of schedulers) s.stop();
+      await stream?.close();
       await app.close();
       await engine.close();
     },

@@ -23,6 +23,7 @@ async function boot(): Promise<RestClient> {
     demoFeed: false,
     markSampleMs: 0,
     fundingScheduler: false,
+    wsPort: 0,
   });
   return new RestClient(await ex.listen());
 }
