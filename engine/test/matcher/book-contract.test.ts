@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { CancelResult, type OrderBookApi, PlaceOutcome, RemoveReason } from "../../src/matcher/book-api.js";
+import { OrderBook } from "../../src/matcher/order-book.js";
 import { ReferenceBook } from "../../src/matcher/reference-book.js";
 import { type BookEvent, ordersOf, RecordingSink } from "./recording-sink.js";
 
@@ -615,3 +616,5 @@ export function contractSuite(name: string, factory: Factory): void {
 }
 
 contractSuite("ReferenceBook", (symbolId) => new ReferenceBook(symbolId));
+contractSuite("OrderBook (capacity 4, grows)", (symbolId) => new OrderBook(symbolId, { capacity: 4 }));
+contractSuite("OrderBook (default capacity)", (symbolId) => new OrderBook(symbolId));
