@@ -3,9 +3,11 @@
 // Layout (no object per order, nothing allocated per place/cancel/amend/match once warm):
 //  - OrderPool: orders as slots in typed-array columns with a free list, doubling when full.
 //  - IdIndex: orderId → slot, open addressing in typed arrays: O(1) cancel/amend lookup.
-//  - PriceLevels: per side a price → level hash and a binary heap of levels keyed best first
-//    (best price O(1), new/emptied level O(log L)); each level is an intrusive doubly-linked FIFO of
-//    its orders, so removing any order (cancel, filled maker, STP) is O(1).
+//  - PriceLevels: per side a PriceLadder, a bucketed bitmap over the price axis (blocks of 1 024
+//    prices: level index per price + active bits + a summary word; blocks found by id through a hash,
+//    non-empty blocks in a small heap): price → level O(1), best price O(1) (two clz), new/emptied
+//    level O(1) bit work (+ O(log blocks) when a block fills or empties). Each level is an intrusive
+//    doubly-linked FIFO of its orders, so removing any order (cancel, filled maker, STP) is O(1).
 //  - UserOrders: per-user intrusive list of resting orders for cancelAll.
 // A command touches levels through touch(): their start total is kept, and at the end one level event
 // per level whose total changed is sent under one new update id (first-touched order).
@@ -117,11 +119,21 @@ export class OrderBook implements OrderBookApi {
       this.levels.total[lvl] = this.levels.total[lvl]! - (old - remaining);
       sink.outcome(orderId, userId, PlaceOutcome.RESTING, 0, remaining);
     } else {
-      const side = pool.side[o] as Side;
-      const stp = pool.stp[o] as StpMode;
-      this.removeOrder(o);
+      // re-entered as a new GTC order, but in the same slot: it keeps its id and user-list entries
+      this.unlinkFromLevel(o);
+      pool.remaining[o] = 0; // not resting while it matches
       sink.removed(orderId, userId, old, RemoveReason.AMENDED);
-      this.match(orderId, userId, side, price, remaining, TimeInForce.GTC, stp, sink);
+      this.match(
+        orderId,
+        userId,
+        pool.side[o] as Side,
+        price,
+        remaining,
+        TimeInForce.GTC,
+        pool.stp[o] as StpMode,
+        sink,
+        o,
+      );
     }
     this.finish(sink);
     return CancelResult.OK;
@@ -147,11 +159,11 @@ export class OrderBook implements OrderBookApi {
   }
 
   impact(takerSide: Side, maxQuoteUnits: number): { qty: number; quoteUnits: number } {
-    const heap = this.levels.heaps[takerSide === Side.BUY ? Side.SELL : Side.BUY];
+    const opposite = takerSide === Side.BUY ? Side.SELL : Side.BUY;
     let qty = 0;
     let quoteUnits = 0;
-    heap.walkStart();
-    for (let l = heap.walkNext(); l !== NIL; l = heap.walkNext()) {
+    this.levels.walkStart(opposite);
+    for (let l = this.levels.walkNext(opposite); l !== NIL; l = this.levels.walkNext(opposite)) {
       const price = this.levels.price[l]!;
       const total = this.levels.total[l]!;
       const cost = mul(price, total);
@@ -173,9 +185,8 @@ export class OrderBook implements OrderBookApi {
   ): void {
     const pool = this.pool;
     for (const side of [Side.BUY, Side.SELL] as const) {
-      const heap = this.levels.heaps[side];
-      heap.walkStart();
-      for (let l = heap.walkNext(); l !== NIL; l = heap.walkNext()) {
+      this.levels.walkStart(side);
+      for (let l = this.levels.walkNext(side); l !== NIL; l = this.levels.walkNext(side)) {
         for (let o = this.levels.head[l]!; o !== NIL; o = pool.next[o]!) {
           fn(pool.orderId[o]!, pool.userId[o]!, side, pool.price[o]!, pool.remaining[o]!);
         }
@@ -212,17 +223,19 @@ export class OrderBook implements OrderBookApi {
     tif: TimeInForce,
     stp: StpMode,
     sink: BookSink,
+    /** the amended order's slot, already out of its level; NIL for a new order */
+    reuse = NIL,
   ): void {
-    if (this.ids.get(orderId) !== NIL) {
+    if (reuse === NIL && this.ids.get(orderId) !== NIL) {
       sink.outcome(orderId, userId, PlaceOutcome.DUPLICATE_ID, 0, qty);
       return;
     }
     const levels = this.levels;
     const pool = this.pool;
     const buy = side === Side.BUY;
-    const heap = levels.heaps[buy ? Side.SELL : Side.BUY];
+    const opposite = buy ? Side.SELL : Side.BUY;
     if (tif === TimeInForce.GTX) {
-      const best = heap.top();
+      const best = levels.best(opposite);
       if (best !== NIL && (buy ? levels.price[best]! <= price : levels.price[best]! >= price)) {
         sink.outcome(orderId, userId, PlaceOutcome.POST_ONLY_REJECTED, 0, qty);
         return;
@@ -234,7 +247,7 @@ export class OrderBook implements OrderBookApi {
     let remaining = qty;
     let expiredByStp = false;
     while (remaining > 0) {
-      const lvl = heap.top();
+      const lvl = levels.best(opposite);
       if (lvl === NIL) break;
       const lp = levels.price[lvl]!;
       if (buy ? lp > price : lp < price) break;
@@ -273,19 +286,22 @@ export class OrderBook implements OrderBookApi {
       if (expiredByStp) break;
     }
     const filled = qty - remaining;
-    if (expiredByStp) {
-      sink.outcome(orderId, userId, PlaceOutcome.EXPIRED_IN_MATCH, filled, remaining);
-    } else if (remaining === 0) {
-      sink.outcome(orderId, userId, PlaceOutcome.FILLED, filled, 0);
-    } else if (tif === TimeInForce.IOC) {
-      sink.outcome(orderId, userId, PlaceOutcome.EXPIRED, filled, remaining);
-    } else {
-      if (tif === TimeInForce.FOK) throw new Error("FOK left a remainder after its fillable check");
-      const lvl = levels.open(side, price);
-      this.touch(lvl);
-      this.insert(lvl, orderId, userId, side, price, remaining, stp);
-      sink.outcome(orderId, userId, PlaceOutcome.RESTING, filled, remaining);
+    if (expiredByStp || remaining === 0 || tif === TimeInForce.IOC) {
+      if (reuse !== NIL) this.dropSlot(reuse);
+      const outcome = expiredByStp
+        ? PlaceOutcome.EXPIRED_IN_MATCH
+        : remaining === 0
+          ? PlaceOutcome.FILLED
+          : PlaceOutcome.EXPIRED;
+      sink.outcome(orderId, userId, outcome, filled, remaining);
+      return;
     }
+    if (tif === TimeInForce.FOK) throw new Error("FOK left a remainder after its fillable check");
+    const lvl = levels.open(side, price);
+    this.touch(lvl);
+    if (reuse === NIL) this.insert(lvl, orderId, userId, side, price, remaining, stp);
+    else this.linkIntoLevel(lvl, reuse, price, remaining);
+    sink.outcome(orderId, userId, PlaceOutcome.RESTING, filled, remaining);
   }
 
   /**
@@ -297,10 +313,10 @@ export class OrderBook implements OrderBookApi {
     const levels = this.levels;
     const pool = this.pool;
     const buy = side === Side.BUY;
-    const heap = levels.heaps[buy ? Side.SELL : Side.BUY];
+    const opposite = buy ? Side.SELL : Side.BUY;
     let sum = 0;
-    heap.walkStart();
-    for (let l = heap.walkNext(); l !== NIL; l = heap.walkNext()) {
+    levels.walkStart(opposite);
+    for (let l = levels.walkNext(opposite); l !== NIL; l = levels.walkNext(opposite)) {
       const lp = levels.price[l]!;
       if (buy ? lp > price : lp < price) break;
       if (stp === StpMode.NONE) {
@@ -320,7 +336,7 @@ export class OrderBook implements OrderBookApi {
     return sum;
   }
 
-  /** Appends a new resting order at the back of level lvl (already open at (side, price)). */
+  /** A new resting order in a fresh slot, at the back of level lvl (already open at (side, price)). */
   private insert(
     lvl: number,
     orderId: number,
@@ -331,15 +347,23 @@ export class OrderBook implements OrderBookApi {
     stp: StpMode,
   ): void {
     const pool = this.pool;
-    const levels = this.levels;
     const o = pool.alloc();
     pool.orderId[o] = orderId;
     pool.userId[o] = userId;
+    pool.side[o] = side;
+    pool.stp[o] = stp;
+    this.linkIntoLevel(lvl, o, price, remaining);
+    this.users.append(pool, o);
+    this.ids.set(orderId, o);
+  }
+
+  /** Puts slot o at the back of level lvl's FIFO with a new price, qty and arrival number. */
+  private linkIntoLevel(lvl: number, o: number, price: number, remaining: number): void {
+    const pool = this.pool;
+    const levels = this.levels;
     pool.price[o] = price;
     pool.remaining[o] = remaining;
     pool.seq[o] = ++this.seq;
-    pool.side[o] = side;
-    pool.stp[o] = stp;
     pool.level[o] = lvl;
     const tail = levels.tail[lvl]!;
     pool.prev[o] = tail;
@@ -348,12 +372,10 @@ export class OrderBook implements OrderBookApi {
     else pool.next[tail] = o;
     levels.tail[lvl] = o;
     levels.total[lvl] = levels.total[lvl]! + remaining;
-    this.users.append(pool, o);
-    this.ids.set(orderId, o);
   }
 
-  /** Unlinks a resting order everywhere and frees its slot; detaches its level when it empties. */
-  private removeOrder(o: number): void {
+  /** Takes a resting order out of its level's FIFO and total; detaches the level when it empties. */
+  private unlinkFromLevel(o: number): void {
     const pool = this.pool;
     const levels = this.levels;
     const lvl = pool.level[o]!;
@@ -365,9 +387,19 @@ export class OrderBook implements OrderBookApi {
     else pool.prev[n] = p;
     levels.total[lvl] = levels.total[lvl]! - pool.remaining[o]!;
     if (levels.head[lvl] === NIL) levels.detach(lvl);
-    this.users.unlink(pool, o);
-    this.ids.delete(pool.orderId[o]!);
-    pool.free(o);
+  }
+
+  /** Forgets an order that is in no level any more: user list, id index, slot. */
+  private dropSlot(o: number): void {
+    this.users.unlink(this.pool, o);
+    this.ids.delete(this.pool.orderId[o]!);
+    this.pool.free(o);
+  }
+
+  /** Removes a resting order completely. */
+  private removeOrder(o: number): void {
+    this.unlinkFromLevel(o);
+    this.dropSlot(o);
   }
 
   /** Records the level's total before the current command first changes it. */
@@ -405,9 +437,12 @@ export class OrderBook implements OrderBookApi {
 
   private topLevels(side: Side, depth: number): [number, number][] {
     const out: [number, number][] = [];
-    const heap = this.levels.heaps[side];
-    heap.walkStart();
-    for (let l = heap.walkNext(); l !== NIL && out.length < depth; l = heap.walkNext()) {
+    this.levels.walkStart(side);
+    for (
+      let l = this.levels.walkNext(side);
+      l !== NIL && out.length < depth;
+      l = this.levels.walkNext(side)
+    ) {
       out.push([this.levels.price[l]!, this.levels.total[l]!]);
     }
     return out;

@@ -1,15 +1,14 @@
-// The price levels of the fast book: a pool of level slots (typed-array columns + free list), per side a
-// price → level hash (IdIndex) and a best-first heap (LevelHeap). Each level holds the head/tail of its
-// orders' FIFO (links in OrderPool) and its total remaining qty. Owner: the OrderBook that created it.
+// The price levels of the fast book: a pool of level slots (typed-array columns + free list) and per side
+// a PriceLadder (price → level, best-first order). Each level holds the head/tail of its orders' FIFO
+// (links in OrderPool) and its total remaining qty. Owner: the OrderBook that created it.
 //
-// Lifecycle within one command: a level that empties leaves its heap at once (detach), so matching moves
-// on to the next price, but stays in the hash until the command ends (release); an order resting at the
+// Lifecycle within one command: a level that empties leaves the book order at once (detach), so matching
+// moves on to the next price, but stays mapped until the command ends (release); an order resting at the
 // same price in the same command finds it again (open). So every level touched by a command is one
 // slot, and the end-of-command level events can read each level's start and final totals directly.
-import { Side } from "@perpx/shared/domain";
-import { IdIndex } from "./id-index.js";
-import { LevelHeap } from "./level-heap.js";
+import type { Side } from "@perpx/shared/domain";
 import { growF64, growI32, growU8, NIL } from "./order-pool.js";
+import { PriceLadder } from "./price-ladder.js";
 
 export class PriceLevels {
   private capacity: number;
@@ -25,9 +24,10 @@ export class PriceLevels {
   side: Uint8Array;
   /** 1 while the level is in the current command's touched list */
   touched: Uint8Array;
-  /** by Side: BUY (bids), SELL (asks) */
-  readonly heaps: readonly [LevelHeap, LevelHeap];
-  private readonly index: readonly [IdIndex, IdIndex];
+  /** 1 while the level is in its side's book order (non-empty, or re-opened in this command) */
+  active: Uint8Array;
+  /** by Side: BUY (bids, best = highest), SELL (asks, best = lowest) */
+  private readonly ladders: readonly [PriceLadder, PriceLadder];
   private freeHead = NIL;
 
   constructor(capacity: number) {
@@ -40,24 +40,25 @@ export class PriceLevels {
     this.tail = new Int32Array(n);
     this.side = new Uint8Array(n);
     this.touched = new Uint8Array(n);
-    this.heaps = [new LevelHeap(n), new LevelHeap(n)];
-    this.index = [new IdIndex(n), new IdIndex(n)];
+    this.active = new Uint8Array(n);
+    this.ladders = [new PriceLadder(false), new PriceLadder(true)];
     this.linkFree(0, n);
   }
 
   /** The best level of a side, or NIL. */
   best(side: Side): number {
-    return this.heaps[side].top();
+    return this.ladders[side].best();
   }
 
   /** The level at (side, price) if it exists (possibly empty within the current command), or NIL. */
   find(side: Side, price: number): number {
-    return this.index[side].get(price);
+    return this.ladders[side].get(price);
   }
 
-  /** The level at (side, price), created, or put back into its heap if it was emptied. */
+  /** The level at (side, price), created, or put back into the book order if it was emptied. */
   open(side: Side, price: number): number {
-    let l = this.index[side].get(price);
+    const ladder = this.ladders[side];
+    let l = ladder.get(price);
     if (l === NIL) {
       if (this.freeHead === NIL) this.grow();
       l = this.freeHead;
@@ -68,32 +69,43 @@ export class PriceLevels {
       this.tail[l] = NIL;
       this.side[l] = side;
       this.touched[l] = 0;
-      this.index[side].set(price, l);
-      this.heaps[side].push(l, side === Side.BUY ? -price : price);
-    } else if (!this.heaps[side].has(l)) {
-      this.heaps[side].push(l, side === Side.BUY ? -price : price);
+      ladder.map(price, l);
+    } else if (this.active[l] === 1) {
+      return l;
     }
+    this.active[l] = 1;
+    ladder.activate(price);
     return l;
   }
 
   /** Takes an emptied level out of its side's order (it stays findable until release). */
   detach(l: number): void {
-    this.heaps[this.side[l] as Side].remove(l);
+    this.active[l] = 0;
+    this.ladders[this.side[l] as Side].deactivate(this.price[l]!);
   }
 
   /** Frees an empty, detached level. */
   release(l: number): void {
-    this.index[this.side[l] as Side].delete(this.price[l]!);
+    this.ladders[this.side[l] as Side].unmap(this.price[l]!);
     this.tail[l] = this.freeHead;
     this.freeHead = l;
   }
 
+  /** Starts a best-first walk over a side's levels (the book must not change until it ends). */
+  walkStart(side: Side): void {
+    this.ladders[side].walkStart();
+  }
+
+  /** Next level of the walk started on that side, or NIL. */
+  walkNext(side: Side): number {
+    return this.ladders[side].walkNext();
+  }
+
   /** Forgets every level, keeps the allocated columns. */
   reset(): void {
-    this.heaps[0].clear();
-    this.heaps[1].clear();
-    this.index[0].clear();
-    this.index[1].clear();
+    this.ladders[0].clear();
+    this.ladders[1].clear();
+    this.active.fill(0);
     this.freeHead = NIL;
     this.linkFree(0, this.capacity);
   }
@@ -115,8 +127,7 @@ export class PriceLevels {
     this.tail = growI32(this.tail, n);
     this.side = growU8(this.side, n);
     this.touched = growU8(this.touched, n);
-    this.heaps[0].ensureLevels(n);
-    this.heaps[1].ensureLevels(n);
+    this.active = growU8(this.active, n);
     this.capacity = n;
     this.linkFree(old, n);
   }

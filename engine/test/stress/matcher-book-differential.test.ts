@@ -45,6 +45,8 @@ interface Config {
   crossP: number;
   /** probability per command that mid moves by 1–3 ticks */
   driftP: number;
+  /** starting mid price */
+  mid: number;
 }
 
 function run(cfg: Config) {
@@ -78,7 +80,7 @@ function run(cfg: Config) {
   const priceOf = new Map<number, number>();
   const stats = { trades: 0, levels: 0, maxOrders: 0, outcomes: [0, 0, 0, 0, 0, 0, 0], removed: [0, 0, 0] };
   let nextId = 1;
-  let mid = 10_000;
+  let mid = cfg.mid;
   let desc = "";
 
   const compare = (i: number): void => {
@@ -230,6 +232,7 @@ const configs: Config[] = [
     targetOrders: 300,
     crossP: 0.12,
     driftP: 0.05,
+    mid: 10_000,
   },
   {
     name: "wide book, many levels",
@@ -240,6 +243,7 @@ const configs: Config[] = [
     targetOrders: 800,
     crossP: 0.25,
     driftP: 0.15,
+    mid: 10_240, // on a 1 024-price block boundary of the fast book's ladder
   },
   {
     name: "deep levels",
@@ -250,6 +254,7 @@ const configs: Config[] = [
     targetOrders: 600,
     crossP: 0.04,
     driftP: 0.01,
+    mid: 3 * 2 ** 40, // beyond 32 bits
   },
 ];
 

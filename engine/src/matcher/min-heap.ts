@@ -1,19 +1,15 @@
-// One side's price levels ordered best first: a binary min-heap of level indices over typed arrays,
-// keyed so that smaller is better (asks: price, bids: −price). Owner: PriceLevels.
-//
-// Why a heap: matching only ever needs the best level (O(1) at the root); a level that appears or
-// empties costs O(log L) sift steps, and a level far from the touch (the deep book) usually settles
-// near the leaves in O(1). Ordered walks beyond the best level (depth, impact, FOK's fillable check,
-// snapshots) use a best-first frontier over the heap: O(k log k) for the k best levels, without
-// touching the heap itself.
+// A binary min-heap of slot indices (small non-negative ints) keyed by a number, over typed arrays, with
+// O(log n) removal of any slot (its position is tracked) and a best-first walk that leaves the heap
+// untouched: a frontier heap of positions, O(k log k) for the k smallest. PriceLadder keeps its
+// non-empty price blocks in one (key ±blockId). Owner: whoever holds it (one thread).
 
 import { growF64, growI32, NIL } from "./order-pool.js";
 
-export class LevelHeap {
+export class MinHeap {
   private key: Float64Array;
-  private lvl: Int32Array;
+  private slot: Int32Array;
   private size = 0;
-  /** heap position of each level index, NIL when not in this heap */
+  /** heap position of each slot, NIL when not in the heap */
   private pos: Int32Array;
   /** best-first walk: a min-heap of heap positions (see walkStart) */
   private frontier: Int32Array;
@@ -22,7 +18,7 @@ export class LevelHeap {
   constructor(capacity: number) {
     const n = Math.max(4, capacity);
     this.key = new Float64Array(n);
-    this.lvl = new Int32Array(n);
+    this.slot = new Int32Array(n);
     this.frontier = new Int32Array(n + 1);
     this.pos = new Int32Array(n).fill(NIL);
   }
@@ -31,46 +27,46 @@ export class LevelHeap {
     return this.size;
   }
 
-  /** The best level, or NIL when the side is empty. */
+  /** The slot with the smallest key, or NIL when empty. */
   top(): number {
-    return this.size === 0 ? NIL : this.lvl[0]!;
+    return this.size === 0 ? NIL : this.slot[0]!;
   }
 
-  has(level: number): boolean {
-    return this.pos[level] !== NIL;
+  has(slot: number): boolean {
+    return this.pos[slot] !== NIL;
   }
 
-  /** Makes room for level indices < n (PriceLevels grew). */
-  ensureLevels(n: number): void {
+  /** Makes room for slot indices < n. */
+  ensureSlots(n: number): void {
     if (this.pos.length >= n) return;
     const old = this.pos.length;
     this.pos = growI32(this.pos, n);
     this.pos.fill(NIL, old);
   }
 
-  push(level: number, key: number): void {
+  push(slot: number, key: number): void {
     if (this.size === this.key.length) {
       const n = this.size * 2;
       this.key = growF64(this.key, n);
-      this.lvl = growI32(this.lvl, n);
+      this.slot = growI32(this.slot, n);
       this.frontier = new Int32Array(n + 1);
     }
-    this.siftUp(this.size++, key, level);
+    this.siftUp(this.size++, key, slot);
   }
 
-  remove(level: number): void {
-    const i = this.pos[level]!;
-    this.pos[level] = NIL;
+  remove(slot: number): void {
+    const i = this.pos[slot]!;
+    this.pos[slot] = NIL;
     const last = --this.size;
     if (i === last) return;
     const k = this.key[last]!;
-    const l = this.lvl[last]!;
+    const l = this.slot[last]!;
     if (i > 0 && this.key[(i - 1) >> 1]! > k) this.siftUp(i, k, l);
     else this.siftDown(i, k, l);
   }
 
   clear(): void {
-    for (let i = 0; i < this.size; i++) this.pos[this.lvl[i]!] = NIL;
+    for (let i = 0; i < this.size; i++) this.pos[this.slot[i]!] = NIL;
     this.size = 0;
   }
 
@@ -80,7 +76,7 @@ export class LevelHeap {
     if (this.size > 0) this.frontier[this.fsize++] = 0;
   }
 
-  /** The next level of the walk, best first, or NIL at the end. */
+  /** The next slot of the walk, smallest key first, or NIL at the end. */
   walkNext(): number {
     if (this.fsize === 0) return NIL;
     const f = this.frontier;
@@ -91,31 +87,31 @@ export class LevelHeap {
     const c = 2 * p + 1;
     if (c < this.size) this.frontierUp(c);
     if (c + 1 < this.size) this.frontierUp(c + 1);
-    return this.lvl[p]!;
+    return this.slot[p]!;
   }
 
   private siftUp(i: number, k: number, l: number): void {
     const key = this.key;
-    const lvl = this.lvl;
+    const slots = this.slot;
     const pos = this.pos;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pk = key[p]!;
       if (pk <= k) break;
       key[i] = pk;
-      const pl = lvl[p]!;
-      lvl[i] = pl;
+      const pl = slots[p]!;
+      slots[i] = pl;
       pos[pl] = i;
       i = p;
     }
     key[i] = k;
-    lvl[i] = l;
+    slots[i] = l;
     pos[l] = i;
   }
 
   private siftDown(i: number, k: number, l: number): void {
     const key = this.key;
-    const lvl = this.lvl;
+    const slots = this.slot;
     const pos = this.pos;
     const n = this.size;
     for (;;) {
@@ -125,13 +121,13 @@ export class LevelHeap {
       const ck = key[c]!;
       if (ck >= k) break;
       key[i] = ck;
-      const cl = lvl[c]!;
-      lvl[i] = cl;
+      const cl = slots[c]!;
+      slots[i] = cl;
       pos[cl] = i;
       i = c;
     }
     key[i] = k;
-    lvl[i] = l;
+    slots[i] = l;
     pos[l] = i;
   }
 

@@ -1,14 +1,14 @@
-// LevelHeap against a sorted array: top, arbitrary removal, and the best-first walk.
+// MinHeap against a sorted array: top, arbitrary removal, and the best-first walk.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Prng } from "../util/prng.js";
-import { LevelHeap } from "./level-heap.js";
+import { MinHeap } from "./min-heap.js";
 import { NIL } from "./order-pool.js";
 
-test("LevelHeap keeps the best (smallest key) level on top and walks best first", () => {
+test("MinHeap keeps the smallest key on top and walks best first", () => {
   const rng = new Prng(7);
-  const heap = new LevelHeap(4);
-  heap.ensureLevels(512);
+  const heap = new MinHeap(4);
+  heap.ensureSlots(512);
   const keyOf = new Map<number, number>(); // level → key, for levels in the heap
   const sorted = (): number[] => [...keyOf.entries()].sort((a, b) => a[1] - b[1]).map((e) => e[0]);
   for (let i = 0; i < 20_000; i++) {
