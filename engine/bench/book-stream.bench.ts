@@ -1,7 +1,7 @@
 // Throughput of the fast OrderBook against the npm package nodejs-order-book (v10.1.1) on the same
 // pre-generated exchange-core-like streams (stream-gen.ts): mixed, deep-level and many-level variants.
 // The parent generates each stream once and hands it to one child process per engine (through a temp
-// file), which does warm-up runs, then RUNS timed runs on a fresh book each (the prefill is not timed);
+// file), which does warm-up runs, then RUNS timed runs on an empty book each (the prefill is not timed);
 // medians reported. After the runs both books must hold the same
 // depth, which shows the two engines really processed the same commands.
 // Run: npm run build && node scripts/bench.mjs book-stream
@@ -32,10 +32,13 @@ function rates(ops: number, t0: bigint, c0: NodeJS.CpuUsage): [number, number] {
   return [(ops * 1e9) / ns, (ops * 1e6) / (c.user + c.system)];
 }
 
-/** Our book over the timed part of the stream; returns [wall ops/s, CPU ops/s, the book]. */
-function runOurs(s: BookStream): [number, number, OrderBook] {
-  const book = new OrderBook(1, { capacity: 2 * s.prefill });
-  const sink = new CountingSink();
+/**
+ * Our book over the timed part of the stream; returns [wall ops/s, CPU ops/s, the book]. The book and
+ * sink live across runs (emptied by restore([])) like a matcher's: a fresh book per run lets V8 drop the
+ * optimised code at each major GC ("weak objects" deopts) and re-warm it inside the timed part.
+ */
+function runOurs(s: BookStream, book: OrderBook, sink: CountingSink): [number, number, OrderBook] {
+  book.restore([], 0);
   const { op, orderId, userId, side, price, qty, tif } = s;
   const step = (i: number): void => {
     switch (op[i]) {
@@ -124,12 +127,12 @@ interface Timing {
 
 type RunFn<B> = () => [number, number, B];
 
-function measure<B>(run: RunFn<B>, warmups: number): [Timing, B] {
+function measure<B>(run: RunFn<B>, warmups: number, gc: boolean): [Timing, B] {
   let book = run()[2];
   for (let r = 1; r < warmups; r++) run();
   const t: Timing = { wall: [], cpu: [] };
   for (let r = 0; r < RUNS; r++) {
-    collectGarbage();
+    if (gc) collectGarbage();
     const [wall, cpu, b] = run();
     t.wall.push(wall);
     t.cpu.push(cpu);
@@ -148,15 +151,19 @@ interface ChildResult extends Timing {
 function child(engine: string, file: string): ChildResult {
   const s = deserialize(readFileSync(file)) as BookStream;
   if (engine === "ours") {
-    // ours is fast: a few warm-up runs so that the timed ones run optimised code
-    const [t, book] = measure(() => runOurs(s), 5);
+    // ours is fast: a few warm-up runs so that the timed ones run optimised code; it allocates nothing
+    // per command, so no GC between runs
+    const ours = new OrderBook(1, { capacity: 2 * s.prefill });
+    const sink = new CountingSink();
+    const [t, book] = measure(() => runOurs(s, ours, sink), 5, false);
     const d = book.depth(Number.MAX_SAFE_INTEGER);
     let orders = 0;
     book.forEachOrder(() => orders++);
     return { ...t, depth: depthDigest(d.asks, d.bids), orders, levels: d.asks.length + d.bids.length };
   }
   const ids = peerIds(s);
-  const [t, book] = measure(() => runPeer(s, ids), 1);
+  // the peer allocates per command: collect its garbage before each timed run
+  const [t, book] = measure(() => runPeer(s, ids), 1, true);
   const [asks, bids] = book.depth();
   return { ...t, depth: depthDigest(asks, bids), orders: 0, levels: asks.length + bids.length };
 }
@@ -223,7 +230,8 @@ function main(): void {
 Same pre-generated stream for both engines (seed ${SEED}, exchange-core-like mix after an untimed
 prefill; see \`engine/bench/stream-gen.ts\`), STP NONE, GTC/IOC limit orders, amend = price move (peer:
 \`modify\`). Each engine runs in its own process per stream (no JIT/GC cross-talk) after warm-up runs;
-${RUNS} timed runs on a fresh book each; medians. Wall = ops per second of elapsed time; CPU = ops per
+${RUNS} timed runs, each on an empty book (peer: a new instance; ours: the same instance emptied with
+\`restore([])\`, as a matcher keeps its book); medians. Wall = ops per second of elapsed time; CPU = ops per
 second of the process's CPU time (less sensitive to other load on a shared machine; includes GC threads).
 "same depth" = both books ended with identical levels. ${environment()}; 1-min load average at start ${load}.
 

@@ -120,33 +120,31 @@ export class OrderBook implements OrderBookApi {
       sink.outcome(orderId, userId, PlaceOutcome.RESTING, 0, remaining);
     } else {
       // re-entered as a new GTC order, but in the same slot: it keeps its id and user-list entries
+      const side = pool.side[o] as Side;
       this.unlinkFromLevel(o);
       pool.remaining[o] = 0; // not resting while it matches
       sink.removed(orderId, userId, old, RemoveReason.AMENDED);
-      this.match(
-        orderId,
-        userId,
-        pool.side[o] as Side,
-        price,
-        remaining,
-        TimeInForce.GTC,
-        pool.stp[o] as StpMode,
-        sink,
-        o,
-      );
+      const best = this.levels.bestPrice(side === Side.BUY ? Side.SELL : Side.BUY);
+      if (side === Side.BUY ? best <= price : best >= price) {
+        this.match(orderId, userId, side, price, remaining, TimeInForce.GTC, pool.stp[o] as StpMode, sink, o);
+      } else {
+        // does not cross (the usual move): straight to the back of its new level, as match would
+        const to = this.levels.open(side, price);
+        this.touch(to);
+        this.linkIntoLevel(to, o, price, remaining);
+        sink.outcome(orderId, userId, PlaceOutcome.RESTING, 0, remaining);
+      }
     }
     this.finish(sink);
     return CancelResult.OK;
   }
 
   bestBid(): number {
-    const l = this.levels.best(Side.BUY);
-    return l === NIL ? Number.NaN : this.levels.price[l]!;
+    return this.levels.bestPrice(Side.BUY);
   }
 
   bestAsk(): number {
-    const l = this.levels.best(Side.SELL);
-    return l === NIL ? Number.NaN : this.levels.price[l]!;
+    return this.levels.bestPrice(Side.SELL);
   }
 
   remainingOf(orderId: number): number {
@@ -235,8 +233,8 @@ export class OrderBook implements OrderBookApi {
     const buy = side === Side.BUY;
     const opposite = buy ? Side.SELL : Side.BUY;
     if (tif === TimeInForce.GTX) {
-      const best = levels.best(opposite);
-      if (best !== NIL && (buy ? levels.price[best]! <= price : levels.price[best]! >= price)) {
+      const best = levels.bestPrice(opposite);
+      if (buy ? best <= price : best >= price) {
         sink.outcome(orderId, userId, PlaceOutcome.POST_ONLY_REJECTED, 0, qty);
         return;
       }
@@ -247,10 +245,9 @@ export class OrderBook implements OrderBookApi {
     let remaining = qty;
     let expiredByStp = false;
     while (remaining > 0) {
-      const lvl = levels.best(opposite);
-      if (lvl === NIL) break;
-      const lp = levels.price[lvl]!;
-      if (buy ? lp > price : lp < price) break;
+      const lp = levels.bestPrice(opposite); // NaN when empty: compares false
+      if (!(buy ? lp <= price : lp >= price)) break;
+      const lvl = levels.find(opposite, lp);
       this.touch(lvl);
       // the level's FIFO, oldest first; removeOrder detaches the level when it empties
       let o = levels.head[lvl]!;

@@ -37,6 +37,9 @@ export class PriceLadder {
   private freeHead = NIL;
   private cacheId = Number.NaN;
   private cacheSlot = NIL;
+  /** best active price (NaN: none) while bestValid; recomputed lazily after the best is deactivated */
+  private bestCache = Number.NaN;
+  private bestValid = true;
   // walk state
   private walkSlot = NIL;
   private walkOff = 0;
@@ -82,10 +85,15 @@ export class PriceLadder {
     const sum = this.summary[slot]!;
     if (sum === 0) this.order.push(slot, this.ascending ? id : -id);
     this.summary[slot] = sum | (1 << w);
+    // a better price (or the first one) becomes the best; written so that NaN (empty) compares as worse
+    if (this.bestValid && (this.ascending ? !(price >= this.bestCache) : !(price <= this.bestCache))) {
+      this.bestCache = price;
+    }
   }
 
   /** Takes a price out of the book order (it stays mapped). */
   deactivate(price: number): void {
+    if (price === this.bestCache) this.bestValid = false;
     const id = Math.floor(price / BLOCK);
     const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
     const off = price - id * BLOCK;
@@ -100,12 +108,24 @@ export class PriceLadder {
     }
   }
 
+  /** The best active price, or NaN when there is none. O(1): cached, else two clz. */
+  bestPrice(): number {
+    if (this.bestValid) return this.bestCache;
+    const slot = this.order.top();
+    let best = Number.NaN;
+    if (slot !== NIL) {
+      const off = this.ascending ? this.firstFrom(slot, 0) : this.lastUpTo(slot, BLOCK - 1);
+      best = this.blockId[slot]! * BLOCK + off;
+    }
+    this.bestCache = best;
+    this.bestValid = true;
+    return best;
+  }
+
   /** The level at the best active price, or NIL. */
   best(): number {
-    const slot = this.order.top();
-    if (slot === NIL) return NIL;
-    const off = this.ascending ? this.firstFrom(slot, 0) : this.lastUpTo(slot, BLOCK - 1);
-    return this.levelAt[slot * BLOCK + off]!;
+    const price = this.bestPrice();
+    return Number.isNaN(price) ? NIL : this.get(price);
   }
 
   /** Starts a best-first walk over the active prices. The ladder must not change during the walk. */
@@ -140,6 +160,8 @@ export class PriceLadder {
     this.order.clear();
     this.cacheId = Number.NaN;
     this.cacheSlot = NIL;
+    this.bestCache = Number.NaN;
+    this.bestValid = true;
     this.freeHead = NIL;
     for (let s = this.capacity - 1; s >= 0; s--) {
       this.nextFree[s] = this.freeHead;

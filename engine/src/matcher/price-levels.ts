@@ -50,6 +50,11 @@ export class PriceLevels {
     return this.ladders[side].best();
   }
 
+  /** The best price of a side, or NaN when it is empty. */
+  bestPrice(side: Side): number {
+    return this.ladders[side].bestPrice();
+  }
+
   /** The level at (side, price) if it exists (possibly empty within the current command), or NIL. */
   find(side: Side, price: number): number {
     return this.ladders[side].get(price);
