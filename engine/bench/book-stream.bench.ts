@@ -151,11 +151,12 @@ interface ChildResult extends Timing {
 function child(engine: string, file: string): ChildResult {
   const s = deserialize(readFileSync(file)) as BookStream;
   if (engine === "ours") {
-    // ours is fast: a few warm-up runs so that the timed ones run optimised code; it allocates nothing
-    // per command, so no GC between runs
+    // ours is fast: warm up on ≥ 2M commands so that the timed runs see optimised code; it allocates
+    // nothing per command, so no GC between runs
     const ours = new OrderBook(1, { capacity: 2 * s.prefill });
     const sink = new CountingSink();
-    const [t, book] = measure(() => runOurs(s, ours, sink), 5, false);
+    const warmups = Math.max(5, Math.ceil(2_000_000 / s.length));
+    const [t, book] = measure(() => runOurs(s, ours, sink), warmups, false);
     const d = book.depth(Number.MAX_SAFE_INTEGER);
     let orders = 0;
     book.forEachOrder(() => orders++);

@@ -8,7 +8,7 @@
 /** Value returned by get/delete for an absent key. */
 export const ABSENT = -1;
 
-const TWO_32 = 4294967296;
+const PER_TWO_32 = 1 / 4294967296;
 
 export class IdIndex {
   private keys: Float64Array;
@@ -119,7 +119,7 @@ export class IdIndex {
 /** Mixes both 32-bit halves of a safe integer (murmur3-style finaliser) into a bucket index. */
 function bucketOf(key: number, mask: number): number {
   const lo = key >>> 0;
-  const hi = (key / TWO_32) | 0;
+  const hi = (key * PER_TWO_32) | 0; // exact: a power of two
   let h = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
   h ^= h >>> 16;
   return h & mask;

@@ -19,6 +19,8 @@ import { growF64, growI32, NIL } from "./order-pool.js";
 
 const BLOCK = 1024; // prices per block
 const WORDS = 32; // 32-bit words of active bits per block
+/** 1 / BLOCK, exact: x * PER_BLOCK == x / BLOCK, and a multiply is far cheaper than a divide */
+const PER_BLOCK = 1 / BLOCK;
 
 export class PriceLadder {
   /** true: best = lowest price (asks); false: best = highest (bids) */
@@ -52,14 +54,14 @@ export class PriceLadder {
 
   /** Level mapped at price, or NIL. */
   get(price: number): number {
-    const id = Math.floor(price / BLOCK);
+    const id = Math.floor(price * PER_BLOCK);
     const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
     return slot === NIL ? NIL : this.levelAt[slot * BLOCK + (price - id * BLOCK)]!;
   }
 
   /** Maps price → level (price must be unmapped); the level starts inactive. */
   map(price: number, level: number): void {
-    const id = Math.floor(price / BLOCK);
+    const id = Math.floor(price * PER_BLOCK);
     let slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
     if (slot === NIL) slot = this.newBlock(id);
     this.levelAt[slot * BLOCK + (price - id * BLOCK)] = level;
@@ -68,7 +70,7 @@ export class PriceLadder {
 
   /** Removes the mapping of an inactive price; frees the block when nothing maps into it. */
   unmap(price: number): void {
-    const id = Math.floor(price / BLOCK);
+    const id = Math.floor(price * PER_BLOCK);
     const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
     this.levelAt[slot * BLOCK + (price - id * BLOCK)] = NIL;
     if (--this.mapped[slot]! === 0) this.freeBlock(slot);
@@ -76,7 +78,7 @@ export class PriceLadder {
 
   /** Puts a mapped price into the book order. */
   activate(price: number): void {
-    const id = Math.floor(price / BLOCK);
+    const id = Math.floor(price * PER_BLOCK);
     const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
     const off = price - id * BLOCK;
     const w = off >> 5;
@@ -94,7 +96,7 @@ export class PriceLadder {
   /** Takes a price out of the book order (it stays mapped). */
   deactivate(price: number): void {
     if (price === this.bestCache) this.bestValid = false;
-    const id = Math.floor(price / BLOCK);
+    const id = Math.floor(price * PER_BLOCK);
     const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
     const off = price - id * BLOCK;
     const w = off >> 5;
