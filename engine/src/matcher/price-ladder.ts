@@ -5,7 +5,7 @@
 // the level index (levelAt, NIL when none) and one bit per price saying the level is non-empty and in
 // the book order ("active"); a 32-bit summary word says which of its 32 bit-words are non-zero. So
 // inside a block, lookup is an array read and the best/next active price is two count-leading-zeros.
-// Blocks are found by id (price / 1 024) through an IdIndex with a one-entry cache, and the blocks that
+// Blocks are found by id (price / 1 024) through an IdIndex behind an 8-entry cache, and the blocks that
 // have active prices sit in a small heap (MinHeap, key ±blockId) for the best block. A new or emptied
 // level costs O(1) bit work, plus O(log blocks) only when a block gains its first or loses its last
 // active price. Ordered walks (depth, impact, FOK, snapshots) scan bits, then the next block.
@@ -19,6 +19,8 @@ import { growF64, growI32, NIL } from "./order-pool.js";
 
 const BLOCK = 1024; // prices per block
 const WORDS = 32; // 32-bit words of active bits per block
+const CACHE = 8; // entries of the block cache
+const CACHE_MASK = CACHE - 1;
 /** 1 / BLOCK, exact: x * PER_BLOCK == x / BLOCK, and a multiply is far cheaper than a divide */
 const PER_BLOCK = 1 / BLOCK;
 
@@ -37,8 +39,9 @@ export class PriceLadder {
   /** next free block slot (free list) */
   private nextFree: Int32Array = new Int32Array(0);
   private freeHead = NIL;
-  private cacheId = Number.NaN;
-  private cacheSlot = NIL;
+  /** direct-mapped cache of recent blocks (by id & CACHE_MASK): most commands stay within a few blocks */
+  private readonly cacheId = new Float64Array(CACHE).fill(Number.NaN);
+  private readonly cacheSlot = new Int32Array(CACHE).fill(NIL);
   /** best active price (NaN: none) while bestValid; recomputed lazily after the best is deactivated */
   private bestCache = Number.NaN;
   private bestValid = true;
@@ -55,14 +58,14 @@ export class PriceLadder {
   /** Level mapped at price, or NIL. */
   get(price: number): number {
     const id = Math.floor(price * PER_BLOCK);
-    const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
+    const slot = this.slotOf(id);
     return slot === NIL ? NIL : this.levelAt[slot * BLOCK + (price - id * BLOCK)]!;
   }
 
   /** Maps price → level (price must be unmapped); the level starts inactive. */
   map(price: number, level: number): void {
     const id = Math.floor(price * PER_BLOCK);
-    let slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
+    let slot = this.slotOf(id);
     if (slot === NIL) slot = this.newBlock(id);
     this.levelAt[slot * BLOCK + (price - id * BLOCK)] = level;
     this.mapped[slot]!++;
@@ -71,7 +74,7 @@ export class PriceLadder {
   /** Removes the mapping of an inactive price; frees the block when nothing maps into it. */
   unmap(price: number): void {
     const id = Math.floor(price * PER_BLOCK);
-    const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
+    const slot = this.slotOf(id);
     this.levelAt[slot * BLOCK + (price - id * BLOCK)] = NIL;
     if (--this.mapped[slot]! === 0) this.freeBlock(slot);
   }
@@ -79,7 +82,7 @@ export class PriceLadder {
   /** Puts a mapped price into the book order. */
   activate(price: number): void {
     const id = Math.floor(price * PER_BLOCK);
-    const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
+    const slot = this.slotOf(id);
     const off = price - id * BLOCK;
     const w = off >> 5;
     const i = slot * WORDS + w;
@@ -97,7 +100,7 @@ export class PriceLadder {
   deactivate(price: number): void {
     if (price === this.bestCache) this.bestValid = false;
     const id = Math.floor(price * PER_BLOCK);
-    const slot = id === this.cacheId ? this.cacheSlot : this.lookup(id);
+    const slot = this.slotOf(id);
     const off = price - id * BLOCK;
     const w = off >> 5;
     const i = slot * WORDS + w;
@@ -160,8 +163,8 @@ export class PriceLadder {
     this.mapped.fill(0);
     this.blockOf.clear();
     this.order.clear();
-    this.cacheId = Number.NaN;
-    this.cacheSlot = NIL;
+    this.cacheId.fill(Number.NaN);
+    this.cacheSlot.fill(NIL);
     this.bestCache = Number.NaN;
     this.bestValid = true;
     this.freeHead = NIL;
@@ -198,11 +201,14 @@ export class PriceLadder {
     return (w << 5) + 31 - Math.clz32(this.bits[slot * WORDS + w]!);
   }
 
-  private lookup(id: number): number {
+  /** Block slot of a block id, or NIL. */
+  private slotOf(id: number): number {
+    const k = id & CACHE_MASK;
+    if (this.cacheId[k] === id) return this.cacheSlot[k]!;
     const slot = this.blockOf.get(id);
     if (slot !== NIL) {
-      this.cacheId = id;
-      this.cacheSlot = slot;
+      this.cacheId[k] = id;
+      this.cacheSlot[k] = slot;
     }
     return slot;
   }
@@ -213,17 +219,17 @@ export class PriceLadder {
     this.freeHead = this.nextFree[slot]!;
     this.blockId[slot] = id;
     this.blockOf.set(id, slot);
-    this.cacheId = id;
-    this.cacheSlot = slot;
+    this.cacheId[id & CACHE_MASK] = id;
+    this.cacheSlot[id & CACHE_MASK] = slot;
     return slot;
   }
 
   private freeBlock(slot: number): void {
     const id = this.blockId[slot]!;
     this.blockOf.delete(id);
-    if (this.cacheId === id) {
-      this.cacheId = Number.NaN;
-      this.cacheSlot = NIL;
+    if (this.cacheId[id & CACHE_MASK] === id) {
+      this.cacheId[id & CACHE_MASK] = Number.NaN;
+      this.cacheSlot[id & CACHE_MASK] = NIL;
     }
     this.nextFree[slot] = this.freeHead;
     this.freeHead = slot;
