@@ -9,6 +9,8 @@
 //    level O(1) bit work (+ O(log blocks) when a block fills or empties). Each level is an intrusive
 //    doubly-linked FIFO of its orders, so removing any order (cancel, filled maker, STP) is O(1).
 //  - UserOrders: per-user intrusive list of resting orders for cancelAll.
+// RestingOrders owns these and the moves of an order in and out of a level; book-walks.ts holds the
+// read-only walks (depth, impact, FOK's fillable check, snapshots).
 // A command touches levels through touch(): their start total is kept, and at the end one level event
 // per level whose total changed is sent under one new update id (first-touched order).
 //
@@ -16,12 +18,12 @@
 // levels; STP by the taker's mode; GTX rejects on price crossing; FOK counts what STP lets it fill;
 // cancelAll in book order. The differential test holds both to identical sink calls.
 import { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
-import { mul, mulDiv } from "@perpx/shared/fixed";
 import { type BookSink, CancelResult, type OrderBookApi, PlaceOutcome, RemoveReason } from "./book-api.js";
-import { IdIndex } from "./id-index.js";
-import { NIL, OrderPool } from "./order-pool.js";
-import { PriceLevels } from "./price-levels.js";
-import { UserOrders } from "./user-orders.js";
+import { fillableQty, forEachResting, impactOf, topLevels } from "./book-walks.js";
+import type { IdIndex } from "./id-index.js";
+import { NIL, type OrderPool } from "./order-pool.js";
+import type { PriceLevels } from "./price-levels.js";
+import { RestingOrders } from "./resting-orders.js";
 
 export interface OrderBookOptions {
   /** initial number of order slots (grows by doubling); default 1024 */
@@ -39,12 +41,12 @@ type SnapshotOrder = {
 
 export class OrderBook implements OrderBookApi {
   readonly symbolId: number;
+  private readonly store: RestingOrders;
+  // the store's parts, at hand for the hot paths
   private readonly pool: OrderPool;
   private readonly levels: PriceLevels;
   private readonly ids: IdIndex;
-  private readonly users: UserOrders;
   private lastUpdateId = 0;
-  private seq = 0;
   /** levels touched by the current command, in first-touch order */
   private touchedList = new Int32Array(64);
   private touchedCount = 0;
@@ -52,10 +54,10 @@ export class OrderBook implements OrderBookApi {
   constructor(symbolId: number, options?: OrderBookOptions) {
     const capacity = Math.max(1, options?.capacity ?? 1024);
     this.symbolId = symbolId;
-    this.pool = new OrderPool(capacity);
-    this.levels = new PriceLevels(Math.max(4, capacity >> 2));
-    this.ids = new IdIndex(capacity);
-    this.users = new UserOrders();
+    this.store = new RestingOrders(capacity);
+    this.pool = this.store.pool;
+    this.levels = this.store.levels;
+    this.ids = this.store.ids;
   }
 
   get updateId(): number {
@@ -82,24 +84,22 @@ export class OrderBook implements OrderBookApi {
     if (o === NIL || this.pool.userId[o] !== userId) return CancelResult.UNKNOWN_ORDER;
     const remaining = this.pool.remaining[o]!;
     this.touch(this.pool.level[o]!);
-    this.removeOrder(o);
+    this.store.remove(o);
     sink.removed(orderId, userId, remaining, RemoveReason.CANCELED);
     this.finish(sink);
     return CancelResult.OK;
   }
 
   cancelAll(userId: number, sink: BookSink): number {
-    const n = this.users.collect(userId, this.pool);
+    const { slots, n } = this.store.userOrdersInBookOrder(userId);
     if (n === 0) return 0;
-    // book order (not arrival order), so that a book restored from a snapshot behaves the same
-    const slots = this.users.scratch.subarray(0, n).sort(this.bookOrder);
     const pool = this.pool;
     for (let i = 0; i < n; i++) {
       const o = slots[i]!;
       const orderId = pool.orderId[o]!;
       const remaining = pool.remaining[o]!;
       this.touch(pool.level[o]!);
-      this.removeOrder(o);
+      this.store.remove(o);
       sink.removed(orderId, userId, remaining, RemoveReason.CANCELED);
     }
     this.finish(sink);
@@ -121,7 +121,7 @@ export class OrderBook implements OrderBookApi {
     } else {
       // re-entered as a new GTC order, but in the same slot: it keeps its id and user-list entries
       const side = pool.side[o] as Side;
-      this.unlinkFromLevel(o);
+      this.store.unlinkFromLevel(o);
       pool.remaining[o] = 0; // not resting while it matches
       sink.removed(orderId, userId, old, RemoveReason.AMENDED);
       const best = this.levels.bestPrice(side === Side.BUY ? Side.SELL : Side.BUY);
@@ -131,7 +131,7 @@ export class OrderBook implements OrderBookApi {
         // does not cross (the usual move): straight to the back of its new level, as match would
         const to = this.levels.open(side, price);
         this.touch(to);
-        this.linkIntoLevel(to, o, price, remaining);
+        this.store.linkIntoLevel(to, o, price, remaining);
         sink.outcome(orderId, userId, PlaceOutcome.RESTING, 0, remaining);
       }
     }
@@ -153,57 +153,27 @@ export class OrderBook implements OrderBookApi {
   }
 
   depth(depth: number): { bids: [number, number][]; asks: [number, number][] } {
-    return { bids: this.topLevels(Side.BUY, depth), asks: this.topLevels(Side.SELL, depth) };
+    return { bids: topLevels(this.levels, Side.BUY, depth), asks: topLevels(this.levels, Side.SELL, depth) };
   }
 
   impact(takerSide: Side, maxQuoteUnits: number): { qty: number; quoteUnits: number } {
-    const opposite = takerSide === Side.BUY ? Side.SELL : Side.BUY;
-    let qty = 0;
-    let quoteUnits = 0;
-    this.levels.walkStart(opposite);
-    for (let l = this.levels.walkNext(opposite); l !== NIL; l = this.levels.walkNext(opposite)) {
-      const price = this.levels.price[l]!;
-      const total = this.levels.total[l]!;
-      const cost = mul(price, total);
-      if (quoteUnits + cost <= maxQuoteUnits) {
-        qty += total;
-        quoteUnits += cost;
-        continue;
-      }
-      const part = mulDiv(maxQuoteUnits - quoteUnits, 1, price, "floor");
-      qty += part;
-      quoteUnits += mul(part, price);
-      break;
-    }
-    return { qty, quoteUnits };
+    return impactOf(this.levels, takerSide, maxQuoteUnits);
   }
 
   forEachOrder(
     fn: (orderId: number, userId: number, side: Side, price: number, remaining: number) => void,
   ): void {
-    const pool = this.pool;
-    for (const side of [Side.BUY, Side.SELL] as const) {
-      this.levels.walkStart(side);
-      for (let l = this.levels.walkNext(side); l !== NIL; l = this.levels.walkNext(side)) {
-        for (let o = this.levels.head[l]!; o !== NIL; o = pool.next[o]!) {
-          fn(pool.orderId[o]!, pool.userId[o]!, side, pool.price[o]!, pool.remaining[o]!);
-        }
-      }
-    }
+    forEachResting(this.store, fn);
   }
 
   restore(orders: readonly SnapshotOrder[], updateId: number): void {
-    this.pool.reset();
-    this.levels.reset();
-    this.ids.clear();
-    this.users.clear();
+    this.store.reset();
     this.touchedCount = 0;
-    this.seq = 0;
     for (const o of orders) {
       if (!(o.remaining > 0)) throw new Error(`restore: order ${o.orderId} has remaining ${o.remaining}`);
       if (this.ids.get(o.orderId) !== NIL) throw new Error(`restore: duplicate orderId ${o.orderId}`);
       const lvl = this.levels.open(o.side, o.price);
-      this.insert(lvl, o.orderId, o.userId, o.side, o.price, o.remaining, o.stp);
+      this.store.insert(lvl, o.orderId, o.userId, o.side, o.price, o.remaining, o.stp);
     }
     if (this.bestBid() >= this.bestAsk()) throw new Error("restore: crossed book");
     this.lastUpdateId = updateId;
@@ -238,7 +208,7 @@ export class OrderBook implements OrderBookApi {
         sink.outcome(orderId, userId, PlaceOutcome.POST_ONLY_REJECTED, 0, qty);
         return;
       }
-    } else if (tif === TimeInForce.FOK && this.fillable(side, price, userId, stp, qty) < qty) {
+    } else if (tif === TimeInForce.FOK && fillableQty(this.store, side, price, userId, stp, qty) < qty) {
       sink.outcome(orderId, userId, PlaceOutcome.FOK_REJECTED, 0, qty);
       return;
     }
@@ -261,7 +231,7 @@ export class OrderBook implements OrderBookApi {
             expiredByStp = true;
             break;
           }
-          this.removeOrder(o);
+          this.store.remove(o);
           sink.removed(makerId, makerUser, makerRem, RemoveReason.EXPIRED_IN_MATCH);
           if (stp === StpMode.EXPIRE_BOTH) {
             expiredByStp = true;
@@ -275,7 +245,7 @@ export class OrderBook implements OrderBookApi {
         remaining -= q;
         pool.remaining[o] = left;
         levels.total[lvl] = levels.total[lvl]! - q;
-        if (left === 0) this.removeOrder(o);
+        if (left === 0) this.store.remove(o);
         sink.trade(makerId, makerUser, orderId, userId, side, lp, q, left);
         if (remaining === 0) break;
         o = next;
@@ -284,7 +254,7 @@ export class OrderBook implements OrderBookApi {
     }
     const filled = qty - remaining;
     if (expiredByStp || remaining === 0 || tif === TimeInForce.IOC) {
-      if (reuse !== NIL) this.dropSlot(reuse);
+      if (reuse !== NIL) this.store.dropSlot(reuse);
       const outcome = expiredByStp
         ? PlaceOutcome.EXPIRED_IN_MATCH
         : remaining === 0
@@ -296,107 +266,9 @@ export class OrderBook implements OrderBookApi {
     if (tif === TimeInForce.FOK) throw new Error("FOK left a remainder after its fillable check");
     const lvl = levels.open(side, price);
     this.touch(lvl);
-    if (reuse === NIL) this.insert(lvl, orderId, userId, side, price, remaining, stp);
-    else this.linkIntoLevel(lvl, reuse, price, remaining);
+    if (reuse === NIL) this.store.insert(lvl, orderId, userId, side, price, remaining, stp);
+    else this.store.linkIntoLevel(lvl, reuse, price, remaining);
     sink.outcome(orderId, userId, PlaceOutcome.RESTING, filled, remaining);
-  }
-
-  /**
-   * What a taker would really fill within its price, counting until `qty` is reached: all qty under
-   * NONE; other users' qty under EXPIRE_MAKER (own orders would be removed); under EXPIRE_TAKER and
-   * EXPIRE_BOTH only the qty before the first own order (the taker would stop there).
-   */
-  private fillable(side: Side, price: number, userId: number, stp: StpMode, qty: number): number {
-    const levels = this.levels;
-    const pool = this.pool;
-    const buy = side === Side.BUY;
-    const opposite = buy ? Side.SELL : Side.BUY;
-    let sum = 0;
-    levels.walkStart(opposite);
-    for (let l = levels.walkNext(opposite); l !== NIL; l = levels.walkNext(opposite)) {
-      const lp = levels.price[l]!;
-      if (buy ? lp > price : lp < price) break;
-      if (stp === StpMode.NONE) {
-        sum += levels.total[l]!;
-        if (sum >= qty) return sum;
-        continue;
-      }
-      for (let o = levels.head[l]!; o !== NIL; o = pool.next[o]!) {
-        if (pool.userId[o] === userId) {
-          if (stp === StpMode.EXPIRE_MAKER) continue;
-          return sum;
-        }
-        sum += pool.remaining[o]!;
-        if (sum >= qty) return sum;
-      }
-    }
-    return sum;
-  }
-
-  /** A new resting order in a fresh slot, at the back of level lvl (already open at (side, price)). */
-  private insert(
-    lvl: number,
-    orderId: number,
-    userId: number,
-    side: Side,
-    price: number,
-    remaining: number,
-    stp: StpMode,
-  ): void {
-    const pool = this.pool;
-    const o = pool.alloc();
-    pool.orderId[o] = orderId;
-    pool.userId[o] = userId;
-    pool.side[o] = side;
-    pool.stp[o] = stp;
-    this.linkIntoLevel(lvl, o, price, remaining);
-    this.users.append(pool, o);
-    this.ids.set(orderId, o);
-  }
-
-  /** Puts slot o at the back of level lvl's FIFO with a new price, qty and arrival number. */
-  private linkIntoLevel(lvl: number, o: number, price: number, remaining: number): void {
-    const pool = this.pool;
-    const levels = this.levels;
-    pool.price[o] = price;
-    pool.remaining[o] = remaining;
-    pool.seq[o] = ++this.seq;
-    pool.level[o] = lvl;
-    const tail = levels.tail[lvl]!;
-    pool.prev[o] = tail;
-    pool.next[o] = NIL;
-    if (tail === NIL) levels.head[lvl] = o;
-    else pool.next[tail] = o;
-    levels.tail[lvl] = o;
-    levels.total[lvl] = levels.total[lvl]! + remaining;
-  }
-
-  /** Takes a resting order out of its level's FIFO and total; detaches the level when it empties. */
-  private unlinkFromLevel(o: number): void {
-    const pool = this.pool;
-    const levels = this.levels;
-    const lvl = pool.level[o]!;
-    const p = pool.prev[o]!;
-    const n = pool.next[o]!;
-    if (p === NIL) levels.head[lvl] = n;
-    else pool.next[p] = n;
-    if (n === NIL) levels.tail[lvl] = p;
-    else pool.prev[n] = p;
-    levels.total[lvl] = levels.total[lvl]! - pool.remaining[o]!;
-    if (levels.head[lvl] === NIL) levels.detach(lvl);
-  }
-
-  /** Forgets an order that is in no level any more: user list, id index, slot. */
-  private dropSlot(o: number): void {
-    this.users.unlink(this.pool, o);
-    this.ids.delete(this.pool.orderId[o]!);
-    this.pool.free(o);
-  }
-
-  /** Removes a resting order completely. */
-  private removeOrder(o: number): void {
-    this.unlinkFromLevel(o);
-    this.dropSlot(o);
   }
 
   /** Records the level's total before the current command first changes it. */
@@ -431,29 +303,4 @@ export class OrderBook implements OrderBookApi {
       if (levels.head[l] === NIL) levels.release(l);
     }
   }
-
-  private topLevels(side: Side, depth: number): [number, number][] {
-    const out: [number, number][] = [];
-    this.levels.walkStart(side);
-    for (
-      let l = this.levels.walkNext(side);
-      l !== NIL && out.length < depth;
-      l = this.levels.walkNext(side)
-    ) {
-      out.push([this.levels.price[l]!, this.levels.total[l]!]);
-    }
-    return out;
-  }
-
-  /** Sort order of cancelAll: bids before asks, best price first, then time (seq). */
-  private readonly bookOrder = (a: number, b: number): number => {
-    const pool = this.pool;
-    const sa = pool.side[a]!;
-    const sb = pool.side[b]!;
-    if (sa !== sb) return sa - sb;
-    const pa = pool.price[a]!;
-    const pb = pool.price[b]!;
-    if (pa !== pb) return sa === Side.BUY ? pb - pa : pa - pb;
-    return pool.seq[a]! - pool.seq[b]!;
-  };
 }

@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { CancelResult, type OrderBookApi, PlaceOutcome, RemoveReason } from "../../src/matcher/book-api.js";
+import { bookStateHash } from "../../src/matcher/book-hash.js";
 import { OrderBook } from "../../src/matcher/order-book.js";
 import { ReferenceBook } from "../../src/matcher/reference-book.js";
-import { type BookEvent, ordersOf, RecordingSink } from "./recording-sink.js";
+import { type BookEvent, Harness, level, ordersOf, outcome, removed, trade } from "./book-harness.js";
 
 const { BUY, SELL } = Side;
 const { GTC, IOC, FOK, GTX } = TimeInForce;
@@ -16,72 +17,6 @@ const { RESTING, FILLED, EXPIRED, POST_ONLY_REJECTED, FOK_REJECTED, EXPIRED_IN_M
 const { CANCELED, AMENDED } = RemoveReason;
 
 type Factory = (symbolId: number) => OrderBookApi;
-
-class Harness {
-  readonly sink = new RecordingSink();
-  constructor(readonly book: OrderBookApi) {}
-
-  place(
-    id: number,
-    user: number,
-    side: Side,
-    price: number,
-    qty: number,
-    tif: TimeInForce = GTC,
-    stp: StpMode = NONE,
-  ): BookEvent[] {
-    this.book.place(id, user, side, price, qty, tif, stp, this.sink);
-    return this.sink.take();
-  }
-
-  cancel(id: number, user: number): [CancelResult, BookEvent[]] {
-    const r = this.book.cancel(id, user, this.sink);
-    return [r, this.sink.take()];
-  }
-
-  cancelAll(user: number): [number, BookEvent[]] {
-    const r = this.book.cancelAll(user, this.sink);
-    return [r, this.sink.take()];
-  }
-
-  amend(id: number, user: number, price: number, qty: number): [CancelResult, BookEvent[]] {
-    const r = this.book.amend(id, user, price, qty, this.sink);
-    return [r, this.sink.take()];
-  }
-}
-
-const trade = (
-  maker: number,
-  makerUser: number,
-  taker: number,
-  takerUser: number,
-  side: Side,
-  price: number,
-  qty: number,
-  makerRem: number,
-): BookEvent => ["trade", maker, makerUser, taker, takerUser, side, price, qty, makerRem];
-const removed = (id: number, user: number, rem: number, reason: RemoveReason): BookEvent => [
-  "removed",
-  id,
-  user,
-  rem,
-  reason,
-];
-const outcome = (id: number, user: number, o: PlaceOutcome, filled: number, rem: number): BookEvent => [
-  "outcome",
-  id,
-  user,
-  o,
-  filled,
-  rem,
-];
-const level = (side: Side, price: number, total: number, uid: number): BookEvent => [
-  "level",
-  side,
-  price,
-  total,
-  uid,
-];
 
 export function contractSuite(name: string, factory: Factory): void {
   describe(`OrderBookApi contract: ${name}`, () => {
@@ -567,6 +502,12 @@ export function contractSuite(name: string, factory: Factory): void {
       b.book.restore(snapshot, a.book.updateId);
       assert.deepEqual(ordersOf(b.book), ordersOf(a.book));
       assert.equal(b.book.updateId, a.book.updateId);
+      assert.equal(bookStateHash(b.book), bookStateHash(a.book));
+      // the hash sees queue priority: the same orders restored in another order hash differently
+      const c = make();
+      c.book.restore([...snapshot].reverse(), a.book.updateId);
+      assert.deepEqual(c.book.depth(10), b.book.depth(10));
+      assert.notEqual(bookStateHash(c.book), bookStateHash(b.book));
       assert.equal(b.book.remainingOf(77), 0);
       assert.deepEqual(b.book.depth(10), a.book.depth(10));
       assert.equal(b.book.bestBid(), 100);
@@ -580,6 +521,7 @@ export function contractSuite(name: string, factory: Factory): void {
       ];
       for (const op of ops) assert.deepEqual(op(b), op(a));
       assert.deepEqual(ordersOf(b.book), ordersOf(a.book));
+      assert.equal(bookStateHash(b.book), bookStateHash(a.book));
     });
 
     test("update ids: one per command that changed the book, consecutive", () => {

@@ -7,10 +7,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import type { BookSink, OrderBookApi } from "../../src/matcher/book-api.js";
+import { bookStateHash } from "../../src/matcher/book-hash.js";
 import { OrderBook } from "../../src/matcher/order-book.js";
 import { ReferenceBook } from "../../src/matcher/reference-book.js";
 import { Prng } from "../../src/util/prng.js";
-import { ordersOf } from "../matcher/recording-sink.js";
+import { ordersOf } from "../matcher/book-harness.js";
 
 const LONG = process.env.PERPX_STRESS === "long";
 
@@ -213,7 +214,10 @@ function run(cfg: Config) {
         ordersOf(ref),
         `${cfg.name}: books differ after op #${i}`,
       );
+      const before = bookStateHash(fast);
       fast.restore(snap, fast.updateId);
+      assert.equal(bookStateHash(fast), before, `${cfg.name}: restore changed the state hash after op #${i}`);
+      assert.equal(bookStateHash(fast), bookStateHash(ref));
     }
   }
   assert.deepEqual(ordersOf(fast), ordersOf(ref), `${cfg.name}: final books differ`);
