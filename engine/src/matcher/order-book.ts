@@ -17,6 +17,8 @@
 // Semantics are those of ReferenceBook (see its header): event order trades/removals → outcome →
 // levels; STP by the taker's mode; GTX rejects on price crossing; FOK counts what STP lets it fill;
 // cancelAll in book order. The differential test holds both to identical sink calls.
+// Caller errors (qty ≤ 0, a price that is not a positive safe integer, a corrupt snapshot) throw
+// RangeError/Error: the sequencer never sends them. A sink must not throw or call back into the book.
 import { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { type BookSink, CancelResult, type OrderBookApi, PlaceOutcome, RemoveReason } from "./book-api.js";
 import { fillableQty, forEachResting, impactOf, topLevels } from "./book-walks.js";
@@ -75,6 +77,7 @@ export class OrderBook implements OrderBookApi {
     sink: BookSink,
   ): void {
     if (!(qty > 0)) throw new RangeError(`place: qty must be > 0, got ${qty}`);
+    if (!(price > 0 && Number.isSafeInteger(price))) throw new RangeError(`place: bad price ${price}`);
     this.match(orderId, userId, side, price, qty, tif, stp, sink);
     this.finish(sink);
   }
@@ -111,6 +114,7 @@ export class OrderBook implements OrderBookApi {
     const o = this.ids.get(orderId);
     if (o === NIL || pool.userId[o] !== userId) return CancelResult.UNKNOWN_ORDER;
     if (!(remaining > 0)) throw new RangeError(`amend: remaining must be > 0, got ${remaining}`);
+    if (!(price > 0 && Number.isSafeInteger(price))) throw new RangeError(`amend: bad price ${price}`);
     const old = pool.remaining[o]!;
     const lvl = pool.level[o]!;
     this.touch(lvl);
@@ -166,6 +170,7 @@ export class OrderBook implements OrderBookApi {
     forEachResting(this.store, fn);
   }
 
+  /** Replaces the whole book; throws on a corrupt snapshot (the book must then be restored again). */
   restore(orders: readonly SnapshotOrder[], updateId: number): void {
     this.store.reset();
     this.touchedCount = 0;
@@ -219,7 +224,7 @@ export class OrderBook implements OrderBookApi {
       if (!(buy ? lp <= price : lp >= price)) break;
       const lvl = levels.find(opposite, lp);
       this.touch(lvl);
-      // the level's FIFO, oldest first; removeOrder detaches the level when it empties
+      // the level's FIFO, oldest first; store.remove detaches the level when it empties
       let o = levels.head[lvl]!;
       while (o !== NIL) {
         const next = pool.next[o]!;

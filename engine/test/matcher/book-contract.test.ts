@@ -540,6 +540,25 @@ export function contractSuite(name: string, factory: Factory): void {
       assert.equal(h.book.updateId, 4);
     });
 
+    test("caller errors throw and change nothing: qty ≤ 0, bad price, amend to ≤ 0", () => {
+      const h = make();
+      h.place(1, 10, BUY, 100, 5);
+      for (const [price, qty] of [
+        [100, 0],
+        [100, -1],
+        [0, 1],
+        [-5, 1],
+        [100.5, 1],
+        [Number.NaN, 1],
+      ] as const) {
+        assert.throws(() => h.place(2, 10, SELL, price, qty), RangeError);
+      }
+      assert.throws(() => h.amend(1, 10, 100, 0), RangeError);
+      assert.throws(() => h.amend(1, 10, 99.5, 1), RangeError);
+      assert.deepEqual(ordersOf(h.book), [[1, 10, BUY, 100, 5]]);
+      assert.equal(h.book.updateId, 1);
+    });
+
     test("many levels and growth beyond the initial capacity", () => {
       const h = make();
       for (let i = 0; i < 300; i++) h.place(1000 + i, 10 + (i % 7), SELL, 1000 + i, 1 + (i % 3));
