@@ -12,7 +12,7 @@
 //
 // A level can be mapped but inactive: PriceLevels keeps a level emptied during a command findable
 // until the command ends. A block is freed when nothing maps into it any more (its arrays are then all
-// NIL / zero again, so reuse needs no clearing).
+// NIL / zero again, so reuse needs no clearing). Memory: ~4.2 KB per block in use, per side.
 import { IdIndex } from "./id-index.js";
 import { MinHeap } from "./min-heap.js";
 import { growF64, growI32, NIL } from "./order-pool.js";
