@@ -15,6 +15,7 @@
 //  - cancelAll removes the user's orders in book order (bids best first, then asks best first, FIFO in a
 //    level), so a book restored from a snapshot emits exactly what the original would have.
 //  - Rejected/duplicate outcomes report filled 0 and remaining = the requested qty.
+//  - Caller errors throw: qty ≤ 0, a price that is not a positive safe integer, a corrupt snapshot.
 import { Side, type Side as SideT, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { mul, mulDiv } from "@perpx/shared/fixed";
 import { type BookSink, CancelResult, type OrderBookApi, PlaceOutcome, RemoveReason } from "./book-api.js";
@@ -64,6 +65,7 @@ export class ReferenceBook implements OrderBookApi {
     sink: BookSink,
   ): void {
     if (!(qty > 0)) throw new RangeError(`place: qty must be > 0, got ${qty}`);
+    if (!(price > 0 && Number.isSafeInteger(price))) throw new RangeError(`place: bad price ${price}`);
     this.touched.clear();
     this.match(orderId, userId, side, price, qty, tif, stp, sink);
     this.finish(sink);
@@ -94,6 +96,7 @@ export class ReferenceBook implements OrderBookApi {
     const o = this.byId.get(orderId);
     if (o === undefined || o.userId !== userId) return CancelResult.UNKNOWN_ORDER;
     if (!(remaining > 0)) throw new RangeError(`amend: remaining must be > 0, got ${remaining}`);
+    if (!(price > 0 && Number.isSafeInteger(price))) throw new RangeError(`amend: bad price ${price}`);
     this.touched.clear();
     if (price === o.price && remaining < o.remaining) {
       this.touch(o.side, o.price);
