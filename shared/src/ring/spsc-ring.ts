@@ -8,7 +8,10 @@
 //
 // Parking: a side with nothing to do spins `spins` times re-reading the peer's counter, then sets its
 // parked flag, re-checks, and Atomics.wait()s on the counter the peer moves. The peer calls Atomics.notify
-// only when it sees that flag set (one Atomics.load per publish/release), never once per message.
+// only when it sees that flag set (one Atomics.load per publish/release), never once per message. Only
+// the parker lowers its flag: a notifier that lowered it (to notify once per park) could do so between
+// the parker's raise and its Atomics.wait on a counter value that is already current, and every later
+// publish/release would skip the notify — a lost wake-up the ring stress test caught.
 // Dekker argument for "no lost wake-up": parker does store(flag=1); load(counter). Peer does
 // store(counter); load(flag). Both are SeqCst, so at least one of them sees the other's store: either the
 // parker sees the new counter and does not sleep (or Atomics.wait returns "not-equal" at once), or the
@@ -76,7 +79,10 @@ export class SpscRing {
   private head: number;
   private cachedTail: number;
 
-  /** times this side parked in Atomics.wait / waitAsync (local statistic, not shared) */
+  /**
+   * times this side raised its parked flag, i.e. announced a park (it then Atomics.wait()s unless the
+   * re-check finds work). Local statistic, not shared.
+   */
   parks = 0;
   /** times this side called Atomics.notify (local statistic, not shared) */
   notifies = 0;
@@ -195,12 +201,12 @@ export class SpscRing {
     const i32 = this.i32;
     for (;;) {
       Atomics.store(i32, I_PRODUCER_PARKED, 1);
+      this.parks++;
       const head = Atomics.load(i32, I_HEAD);
       this.cachedHead = head;
       if (this.hasRoom(n)) break;
       const left = deadline - Date.now();
       if (left <= 0) break;
-      this.parks++;
       Atomics.wait(i32, I_HEAD, head, left);
     }
     Atomics.store(i32, I_PRODUCER_PARKED, 0);
@@ -268,10 +274,10 @@ export class SpscRing {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       Atomics.store(i32, I_CONSUMER_PARKED, 1);
+      this.parks++;
       if (Atomics.load(i32, I_TAIL) !== this.head || Atomics.load(i32, I_CLOSED) !== 0) break;
       const left = deadline - Date.now();
       if (left <= 0) break;
-      this.parks++;
       Atomics.wait(i32, I_TAIL, this.head, left);
     }
     Atomics.store(i32, I_CONSUMER_PARKED, 0);
@@ -290,8 +296,8 @@ export class SpscRing {
     const i32 = this.i32;
     for (let i = 0; i < this.spins; i++) if (Atomics.load(i32, I_TAIL) !== this.head) return this.poll(1) > 0;
     Atomics.store(i32, I_CONSUMER_PARKED, 1);
+    this.parks++;
     if (Atomics.load(i32, I_TAIL) === this.head && Atomics.load(i32, I_CLOSED) === 0) {
-      this.parks++;
       const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(i32, I_TAIL, this.head, timeoutMs);
       if (r.async) await r.value;
     }
