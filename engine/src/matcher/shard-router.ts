@@ -29,8 +29,12 @@ import { encodeShutdown } from "@perpx/shared/codec/matcher/shutdown";
 import { encodeSnapshotRequest } from "@perpx/shared/codec/matcher/snapshot-request";
 import type { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { DEFAULT_SPINS, SpscRing } from "@perpx/shared/ring/spsc-ring";
+import { InFlightQueue } from "./in-flight-queue.js";
 import { dispatchEvent, type MatcherEventSink } from "./matcher-events.js";
+import { type MatcherFailure, MatcherUnavailableError } from "./matcher-failure.js";
 import type { MatcherWorkerData } from "./matcher-shard.js";
+
+export { type MatcherFailure, MatcherUnavailableError };
 
 export interface ShardRouterOptions {
   /** matcher worker threads, one per shard (symbolId % workers) */
@@ -49,24 +53,6 @@ export interface ShardRouterOptions {
   onError: (failure: MatcherFailure) => void;
 }
 
-/** Crosses threads as data: a code and a retriable flag, not a class (STYLE habit 5). */
-export interface MatcherFailure {
-  readonly code: "MATCHER_FAILED";
-  readonly retriable: false;
-  readonly shard: number;
-  readonly message: string;
-}
-
-/** Thrown by sends and drain() once the router has failed or closed. */
-export class MatcherUnavailableError extends Error {
-  readonly code = "MATCHER_FAILED";
-  readonly retriable = false;
-  constructor(reason: string) {
-    super(`matcher workers unavailable: ${reason}`);
-    this.name = "MatcherUnavailableError";
-  }
-}
-
 /** publish an input ring after this many unpublished sends */
 const PUBLISH_EVERY = 32;
 /** output slots polled per drain step */
@@ -82,12 +68,7 @@ export class ShardRouter {
   private readonly outputs: SpscRing[] = [];
   private readonly inFlightByShard: Int32Array;
   private readonly maxInFlight: number;
-  // in-flight commands in send order: shard and seq, a power-of-two circular buffer
-  private readonly fifoShard: Uint16Array;
-  private readonly fifoSeq: Float64Array;
-  private readonly fifoMask: number;
-  private fifoHead = 0;
-  private fifoTail = 0;
+  private readonly queue: InFlightQueue;
   private readonly ev = new EventFields();
   private eventsThisCommand = 0;
   private readonly onError: (f: MatcherFailure) => void;
@@ -124,10 +105,7 @@ export class ShardRouter {
     this.testHooks = opts.testHooks ?? false;
     this.maxInFlight = inCap;
     this.inFlightByShard = new Int32Array(n);
-    const fifoSize = 2 ** Math.ceil(Math.log2(n * inCap));
-    this.fifoShard = new Uint16Array(fifoSize);
-    this.fifoSeq = new Float64Array(fifoSize);
-    this.fifoMask = fifoSize - 1;
+    this.queue = new InFlightQueue(n * inCap);
     const url = opts.workerUrl ?? new URL("./matcher-worker.js", import.meta.url);
     for (let i = 0; i < n; i++) {
       const input = SpscRing.create(inCap, { spins });
@@ -163,7 +141,7 @@ export class ShardRouter {
 
   /** Commands sent whose COMMAND_DONE has not been delivered yet. */
   get inFlight(): number {
-    return this.fifoTail - this.fifoHead;
+    return this.queue.size;
   }
 
   /** The first failure, or null while healthy. */
@@ -183,10 +161,7 @@ export class ShardRouter {
 
   private sent(shard: number, seq: number): void {
     this.inFlightByShard[shard]!++;
-    const t = this.fifoTail & this.fifoMask;
-    this.fifoShard[t] = shard;
-    this.fifoSeq[t] = seq;
-    this.fifoTail++;
+    this.queue.push(shard, seq);
     const ring = this.inputs[shard]!;
     if (ring.pending >= PUBLISH_EVERY) ring.publish();
   }
@@ -315,9 +290,9 @@ export class ShardRouter {
     this.flush();
     const ev = this.ev;
     let done = 0;
-    while (this.fifoHead !== this.fifoTail && done < maxCommands) {
-      const h = this.fifoHead & this.fifoMask;
-      const s = this.fifoShard[h]!;
+    const queue = this.queue;
+    while (queue.size > 0 && done < maxCommands) {
+      const s = queue.headShard();
       const ring = this.outputs[s]!;
       const n = ring.poll(DRAIN_BATCH);
       if (n === 0) break;
@@ -332,16 +307,16 @@ export class ShardRouter {
           return this.protocolError(s, `undecodable event (status ${status}, opcode ${view.getUint8(off)})`);
         }
         if (ev.op === MatcherOp.COMMAND_DONE) {
-          if (ev.seq !== this.fifoSeq[h] || ev.eventCount !== this.eventsThisCommand) {
+          if (ev.seq !== queue.headSeq() || ev.eventCount !== this.eventsThisCommand) {
             ring.release(used);
             return this.protocolError(
               s,
-              `COMMAND_DONE seq ${ev.seq} with ${ev.eventCount} events, expected seq ${this.fifoSeq[h]} ` +
+              `COMMAND_DONE seq ${ev.seq} with ${ev.eventCount} events, expected seq ${queue.headSeq()} ` +
                 `with ${this.eventsThisCommand}`,
             );
           }
           this.eventsThisCommand = 0;
-          this.fifoHead++;
+          queue.pop();
           this.inFlightByShard[s]!--;
           this.completed++;
           done++;
@@ -369,9 +344,8 @@ export class ShardRouter {
   waitForEvents(timeoutMs = 1000): Promise<boolean> {
     if (this.failure !== null) return Promise.resolve(false);
     this.flush();
-    if (this.fifoHead === this.fifoTail) return Promise.resolve(false);
-    const shard = this.fifoShard[this.fifoHead & this.fifoMask]!;
-    const ring = this.outputs[shard]!;
+    if (this.queue.size === 0) return Promise.resolve(false);
+    const ring = this.outputs[this.queue.headShard()]!;
     if (ring.poll(1) > 0) return Promise.resolve(true);
     let waiting = this.waiting;
     if (waiting === null) {
