@@ -321,7 +321,10 @@ export class ShardRouter {
           this.completed++;
           done++;
           sink.commandDone(ev.seq);
-          break;
+          // keep reading this batch while the next answer is from the same shard: one release per batch
+          if (done >= maxCommands || queue.size === 0 || queue.headShard() !== s) break;
+          off = ring.next(off);
+          continue;
         }
         this.eventsThisCommand++;
         dispatchEvent(ev, sink);
