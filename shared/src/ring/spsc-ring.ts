@@ -8,14 +8,14 @@
 //
 // Parking: a side with nothing to do spins `spins` times re-reading the peer's counter, then sets its
 // parked flag, re-checks, and Atomics.wait()s on the counter the peer moves. The peer calls Atomics.notify
-// only when it sees that flag set (one Atomics.load per publish/release), never once per message. Only
-// the parker lowers its flag: a notifier that lowered it (to notify once per park) could do so between
-// the parker's raise and its Atomics.wait on a counter value that is already current, and every later
-// publish/release would skip the notify — a lost wake-up the ring stress test caught.
-// Dekker argument for "no lost wake-up": parker does store(flag=1); load(counter). Peer does
-// store(counter); load(flag). Both are SeqCst, so at least one of them sees the other's store: either the
-// parker sees the new counter and does not sleep (or Atomics.wait returns "not-equal" at once), or the
-// peer sees the flag and notifies.
+// only when it sees that flag set (one Atomics.load per publish/release), never once per message.
+// No lost wake-up (Dekker): the parker does store(flag = 1); load(counter), the peer store(counter);
+// load(flag), all SeqCst, so at least one sees the other's store: either the parker sees the new counter
+// and does not sleep (Atomics.wait returns "not-equal" at once), or the peer sees the flag and notifies.
+// Only the parker lowers its flag. A notifier that lowered it (to notify once per park) can do so between
+// the parker's raise and its Atomics.wait on a counter value that is already current; every later
+// publish/release then skips the notify and both sides sleep. That variant deadlocked in the stress test
+// during development; the price of the safe rule is a few redundant notifies while a parker wakes up.
 import {
   DATA_OFFSET,
   I_CAPACITY,
