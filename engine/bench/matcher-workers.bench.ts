@@ -7,7 +7,7 @@ import type { CancelResult, OrderBookApi, PlaceOutcome, RemoveReason } from "../
 import type { MatcherEventSink } from "../src/matcher/matcher-events.js";
 import { OrderBook } from "../src/matcher/order-book.js";
 import { ShardRouter } from "../src/matcher/shard-router.js";
-import { gc, machine, type Row, table } from "./bench-util.js";
+import { gc, machine, median, type Row, table } from "./bench-util.js";
 import { EchoBook } from "./echo-book.js";
 import { applyCommand, localStream, type MatcherCommandStream, sendCommand } from "./local-stream.js";
 
@@ -51,6 +51,13 @@ class CountingSink implements MatcherEventSink {
 interface Result {
   rate: number;
   eventsPerCommand: number;
+  /** process CPU time (all threads, user + system) per command, µs: spinning and parking included */
+  cpuMicros: number;
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 function direct(s: MatcherCommandStream, newBook: (id: number) => OrderBookApi): Result {
@@ -64,10 +71,12 @@ function direct(s: MatcherCommandStream, newBook: (id: number) => OrderBookApi):
     return b;
   };
   const sink = new CountingSink();
+  const c0 = cpuMicros();
   const t0 = performance.now();
   for (let i = 0; i < s.length; i++) applyCommand(book, s, i, i + 1, sink);
   const sec = (performance.now() - t0) / 1000;
-  return { rate: s.length / sec, eventsPerCommand: sink.events / s.length };
+  const cpu = (cpuMicros() - c0) / s.length;
+  return { rate: s.length / sec, eventsPerCommand: sink.events / s.length, cpuMicros: cpu };
 }
 
 async function routed(s: MatcherCommandStream, workers: number, workerUrl?: URL): Promise<Result> {
@@ -79,6 +88,7 @@ async function routed(s: MatcherCommandStream, workers: number, workerUrl?: URL)
     },
   });
   const sink = new CountingSink();
+  const c0 = cpuMicros();
   const t0 = performance.now();
   for (let i = 0; i < s.length; i++) {
     while (!sendCommand(router, s, i, i + 1)) {
@@ -87,21 +97,24 @@ async function routed(s: MatcherCommandStream, workers: number, workerUrl?: URL)
   }
   await router.settle(sink);
   const sec = (performance.now() - t0) / 1000;
+  const cpu = (cpuMicros() - c0) / s.length;
   await router.close();
   if (sink.done !== s.length) throw new Error(`${sink.done} of ${s.length} commands answered`);
-  return { rate: s.length / sec, eventsPerCommand: sink.events / s.length };
+  return { rate: s.length / sec, eventsPerCommand: sink.events / s.length, cpuMicros: cpu };
 }
 
 async function measure(cells: string[], f: () => Result | Promise<Result>): Promise<Row> {
   const rates: number[] = [];
+  const cpu: number[] = [];
   let epc = 0;
   for (let i = 0; i < RUNS; i++) {
     gc();
     const r = await f();
     rates.push(r.rate);
+    cpu.push(r.cpuMicros);
     epc = r.eventsPerCommand;
   }
-  return { cells: [...cells, epc.toFixed(2)], rates };
+  return { cells: [...cells, epc.toFixed(2), median(cpu).toFixed(2)], rates };
 }
 
 const stream = localStream(SEED, COMMANDS);
@@ -121,10 +134,11 @@ Stream: \`localStream(${SEED}, ${COMMANDS})\` (engine/bench/local-stream.ts; 4 s
 places around the mid, some IOC/FOK/GTX and crossing, ~35% cancels, ~14% amends, ~0.5% cancel-all).
 Timed from the first send until every COMMAND_DONE has been drained, in send order, into a counting sink.
 "OrderBook" is engine/src/matcher/order-book.ts as built (on this branch, the naive TEMP placeholder);
-"EchoBook" answers without matching and shows the ceiling of the transport itself.
+"EchoBook" answers without matching and shows the ceiling of the transport itself. "CPU µs/cmd" is the
+process's CPU time (all threads, median run) per command, spinning and parking included.
 ${machine()}; ${RUNS} runs each.
 
-${table(["book and path", "workers", "events/cmd"], "commands/s", rows)}
+${table(["book and path", "workers", "events/cmd", "CPU µs/cmd"], "commands/s", rows)}
 
 Reproduce: \`npx tsc -b && node scripts/bench.mjs matcher-workers\` (source: \`engine/bench/matcher-workers.bench.ts\`).
 `);
