@@ -145,7 +145,8 @@ test("cancel, amend and cancel-all answers carry the book's return values", asyn
   assert.match(amend!, new RegExp(`AR 100 ${CancelResult.OK}$`));
   assert.equal(amendUnknown, `3: AR 999 ${CancelResult.UNKNOWN_ORDER}`);
   assert.equal(cancelOther, `4: CR 100 ${CancelResult.UNKNOWN_ORDER}`);
-  assert.match(cancel!, new RegExp(`^5: R 100/9 3 r0; .*CR 100 ${CancelResult.OK}$`));
+  assert.match(cancel!, /^5: (.*; )?R 100\/9 3 r0(; .*)?$/);
+  assert.match(cancel!, new RegExp(`; CR 100 ${CancelResult.OK}$`));
   assert.equal(cancelAll, "6: CAR 9 0");
 });
 
