@@ -25,6 +25,8 @@ export interface MatcherCommandStream {
 
 export interface LocalStreamOptions {
   symbols?: number;
+  /** symbol ids are firstSymbolId … firstSymbolId + symbols − 1 (default 1) */
+  firstSymbolId?: number;
   users?: number;
   /** mid price in ticks */
   mid?: number;
@@ -47,6 +49,7 @@ function rng(seed: number): () => number {
  */
 export function localStream(seed: number, length: number, o: LocalStreamOptions = {}): MatcherCommandStream {
   const symbols = o.symbols ?? 4;
+  const firstSymbol = o.firstSymbolId ?? 1;
   const users = o.users ?? 50;
   const mid = o.mid ?? 100_000;
   const s: MatcherCommandStream = {
@@ -73,7 +76,7 @@ export function localStream(seed: number, length: number, o: LocalStreamOptions 
     const k = placed > 0 ? (placed - 1 - (next() % Math.min(placed, RECENT))) % RECENT : 0;
     if (r < 500 || placed === 0) {
       const side = (next() & 1) as Side;
-      const symbolId = 1 + (next() % symbols);
+      const symbolId = firstSymbol + (next() % symbols);
       const aggressive = next() % 10 === 0;
       const away = aggressive ? -(next() % 5) : 1 + (next() % 50);
       const t = next() % 20;
@@ -106,7 +109,7 @@ export function localStream(seed: number, length: number, o: LocalStreamOptions 
       s.qty[i] = 1 + (next() % 10);
     } else {
       s.op[i] = MatcherOp.CANCEL_ALL;
-      s.symbolId[i] = 1 + (next() % symbols);
+      s.symbolId[i] = firstSymbol + (next() % symbols);
       s.userId[i] = 1 + (next() % users);
     }
   }

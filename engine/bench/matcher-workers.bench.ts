@@ -14,6 +14,12 @@ import { applyCommand, localStream, type MatcherCommandStream, sendCommand } fro
 const RUNS = 5;
 const COMMANDS = 500_000;
 const SEED = 1;
+/**
+ * Untimed commands on other symbols (ids 101…) before each timed run, so the JIT of a fresh worker is as
+ * warm as that of the main thread that already ran the peer: otherwise a worker's first 100k commands run
+ * cold and the routed rows measure V8 warm-up, not the rings.
+ */
+const WARMUP = 100_000;
 const ECHO_WORKER = new URL("./echo-matcher.worker.js", import.meta.url);
 
 /** Counts what arrives; the cheapest honest consumer. */
@@ -61,6 +67,7 @@ function cpuMicros(): number {
 }
 
 function direct(s: MatcherCommandStream, newBook: (id: number) => OrderBookApi): Result {
+  // the same untimed warm-up as the routed runs get, on books of their own
   const books = new Map<number, OrderBookApi>();
   const book = (id: number) => {
     let b = books.get(id);
@@ -70,6 +77,7 @@ function direct(s: MatcherCommandStream, newBook: (id: number) => OrderBookApi):
     }
     return b;
   };
+  for (let i = 0; i < warmup.length; i++) applyCommand(book, warmup, i, i + 1, new CountingSink());
   const sink = new CountingSink();
   const c0 = cpuMicros();
   const t0 = performance.now();
@@ -77,6 +85,16 @@ function direct(s: MatcherCommandStream, newBook: (id: number) => OrderBookApi):
   const sec = (performance.now() - t0) / 1000;
   const cpu = (cpuMicros() - c0) / s.length;
   return { rate: s.length / sec, eventsPerCommand: sink.events / s.length, cpuMicros: cpu };
+}
+
+/** Sends the stream (engine seqs after `seqBase`), draining on back-pressure, until all is answered. */
+async function pump(router: ShardRouter, s: MatcherCommandStream, sink: CountingSink, seqBase: number) {
+  for (let i = 0; i < s.length; i++) {
+    while (!sendCommand(router, s, i, seqBase + i + 1)) {
+      if (router.drain(sink) === 0) await router.waitForEvents(100);
+    }
+  }
+  await router.settle(sink);
 }
 
 async function routed(s: MatcherCommandStream, workers: number, workerUrl?: URL): Promise<Result> {
@@ -87,15 +105,11 @@ async function routed(s: MatcherCommandStream, workers: number, workerUrl?: URL)
       throw new Error(f.message);
     },
   });
+  await pump(router, warmup, new CountingSink(), 0);
   const sink = new CountingSink();
   const c0 = cpuMicros();
   const t0 = performance.now();
-  for (let i = 0; i < s.length; i++) {
-    while (!sendCommand(router, s, i, i + 1)) {
-      if (router.drain(sink) === 0) await router.waitForEvents(100);
-    }
-  }
-  await router.settle(sink);
+  await pump(router, s, sink, warmup.length);
   const sec = (performance.now() - t0) / 1000;
   const cpu = (cpuMicros() - c0) / s.length;
   await router.close();
@@ -118,6 +132,7 @@ async function measure(cells: string[], f: () => Result | Promise<Result>): Prom
 }
 
 const stream = localStream(SEED, COMMANDS);
+const warmup = localStream(SEED + 1, WARMUP, { firstSymbolId: 101 });
 const orderBook = (id: number) => new OrderBook(id);
 const rows: Row[] = [
   await measure(["OrderBook, called directly (peer)", "main only"], () => direct(stream, orderBook)),
@@ -132,7 +147,8 @@ console.log(`## Matcher workers: commands/s through router, rings and worker thr
 
 Stream: \`localStream(${SEED}, ${COMMANDS})\` (engine/bench/local-stream.ts; 4 symbols, 50 users; ~50% limit
 places around the mid, some IOC/FOK/GTX and crossing, ~35% cancels, ~14% amends, ~0.5% cancel-all).
-Timed from the first send until every COMMAND_DONE has been drained, in send order, into a counting sink.
+Timed from the first send until every COMMAND_DONE has been drained, in send order, into a counting sink,
+after ${WARMUP / 1000}k untimed warm-up commands on other symbols (fresh books and workers each run).
 "OrderBook" is engine/src/matcher/order-book.ts as built (on this branch, the naive TEMP placeholder);
 "EchoBook" answers without matching and shows the ceiling of the transport itself. "CPU µs/cmd" is the
 process's CPU time (all threads, median run) per command, spinning and parking included.
