@@ -7,12 +7,12 @@ import { join } from "node:path";
 import type { EngineEvent } from "@perpx/shared/events";
 import type { CommandLog } from "../log/command-log.js";
 import { JournalCommandLog } from "../log/journal/journal-command-log.js";
-import { ReferenceBook } from "../matcher/reference-book.js";
+import { OrderBook } from "../matcher/order-book.js";
 import { InThreadMatchPort } from "../sequencer/match-port.js";
 import { Sequencer } from "../sequencer/sequencer.js";
 import { SnapshotStore } from "../snapshot/snapshot-store.js";
 
-const newPort = () => new InThreadMatchPort((id) => new ReferenceBook(id));
+const newPort = () => new InThreadMatchPort((id) => new OrderBook(id));
 
 async function replayInto(
   seq: Sequencer,

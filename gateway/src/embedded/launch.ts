@@ -2,7 +2,7 @@
 // in-memory read model → REST gateway, plus the schedulers that write periodic commands (funding, mark
 // samples, the demo index feed). main.ts runs it; tests boot it on a temp dir and port 0.
 import type { OrderBookApi } from "@perpx/engine/matcher/book-api";
-import { ReferenceBook } from "@perpx/engine/matcher/reference-book";
+import { OrderBook } from "@perpx/engine/matcher/order-book";
 import { type EmbeddedEngine, openEmbeddedEngine } from "@perpx/engine/runtime/embedded-engine";
 import {
   type Scheduler,
@@ -61,7 +61,7 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
   const { config } = o;
   const engine = await openEmbeddedEngine({
     dataDir: config.dataDir,
-    bookFactory: o.bookFactory ?? ((symbolId) => new ReferenceBook(symbolId)),
+    bookFactory: o.bookFactory ?? ((symbolId) => new OrderBook(symbolId)),
     // the in-memory read model is built from events, so replay the whole journal (see embedded-engine.ts)
     fromSnapshot: false,
     initialInstruments: DEFAULT_INSTRUMENTS,
