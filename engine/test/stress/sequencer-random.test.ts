@@ -2,90 +2,24 @@
 // isolated, deposits, withdrawals, leverage and margin-type changes, isolated margin moves, LIMIT GTC /
 // IOC / FOK / GTX and MARKET orders, reduce-only, STP modes, amends, cancels, oracle moves in a band.
 //
-// A generator drives engine A, looking at its state to pick plausible commands, and records the log.
+// The generator (test/support/random-session.ts) drives engine A, looking at its state to pick plausible
+// commands.
 // In lockstep the same commands go to engine B (from scratch) and, from a random point on, to engine C
 // restored from A's snapshot there. After every command: the conservation invariant holds exactly,
 // every touched account's wallets are explained, and B's and C's events deep-equal A's. At the end all
 // three state hashes agree.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Command, PlaceOrder } from "@perpx/shared/commands";
-import { Op } from "@perpx/shared/commands";
-import type { Instrument } from "@perpx/shared/domain";
-import {
-  MarginType,
-  notionalFactor,
-  OrderType,
-  Side,
-  StpMode,
-  TimeInForce,
-  WorkingType,
-} from "@perpx/shared/domain";
+import type { Command } from "@perpx/shared/commands";
+import { Side } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
-import { DEFAULT_INSTRUMENTS, makeInstrument } from "@perpx/shared/instruments";
 import type { InThreadMatchPort } from "../../src/sequencer/match-port.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
+import { INSTRUMENTS, Rng, randomSession } from "../support/random-session.js";
 import { newPort } from "../support/seq-harness.js";
 
 const LONG = process.env.PERPX_STRESS === "long";
-
-/** mulberry32: a seeded PRNG for the generator (the engine itself takes no randomness). */
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)]!;
-  }
-}
-
-const SOL: Instrument = {
-  ...makeInstrument({
-    symbolId: 3,
-    symbol: "SOLUSDT",
-    baseAsset: "SOL",
-    tickSize: "0.01",
-    stepSize: "0.1",
-    minQty: "0.1",
-    maxQty: "100000",
-    maxMarketQty: "10000",
-    minNotional: "5",
-  }),
-  makerFeeRate: -5_000, // −0.005 %: rebates
-};
-const INSTRUMENTS = [DEFAULT_INSTRUMENTS[0]!, DEFAULT_INSTRUMENTS[1]!, SOL];
-/** starting index per symbol, price units */
-const CENTER = new Map([
-  [1, 500_000], // 50 000.0
-  [2, 300_000], // 3 000.00
-  [3, 10_000], // 100.00
-]);
-/** max order size per symbol in qty units (≈ 5 000 USDT) */
-const MAX_QTY = new Map([
-  [1, 100],
-  [2, 1_700],
-  [3, 500],
-]);
-const USERS = 50;
-const U = 1_000_000;
 
 interface Run {
   commands: number;
@@ -100,9 +34,6 @@ function runRandom(seed: number, total: number): Run {
   const b = new Sequencer({ matcher: newPort() });
   let c: Sequencer | undefined;
   const restoreAt = Math.floor(total * (0.2 + 0.6 * rng.next()));
-  let ts = 1_700_000_000_000;
-  let nextOrderId = 1;
-  let nextTx = 1;
   const stats: Run = { commands: 0, trades: 0, rejects: 0 };
 
   const run = (cmd: Command): EngineEvent[] => {
@@ -132,135 +63,12 @@ function runRandom(seed: number, total: number): Run {
     }
     return outA;
   };
-  const t = () => {
-    ts += rng.range(1, 2000);
-    return ts;
-  };
-
-  for (const inst of INSTRUMENTS) run({ op: Op.UPSERT_INSTRUMENT, ts: t(), instrument: inst });
-  for (const [symbolId, price] of CENTER) run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price });
-  for (let u = 1; u <= USERS; u++) {
-    run({ op: Op.CREATE_USER, ts: t(), userId: u });
-    // users 1–10 run tight (their orders often hit the margin limit), the others are comfortable
-    const amount = (u <= 10 ? rng.range(300, 1_500) : rng.range(5_000, 50_000)) * U;
-    run({ op: Op.DEPOSIT, ts: t(), userId: u, amount, txId: `tx${nextTx++}` });
-    for (const inst of INSTRUMENTS) {
-      const symbolId = inst.symbolId;
-      run({ op: Op.SET_LEVERAGE, ts: t(), userId: u, symbolId, leverage: rng.range(1, 5) });
-      if (rng.chance(0.4)) {
-        run({ op: Op.SET_MARGIN_TYPE, ts: t(), userId: u, symbolId, marginType: MarginType.ISOLATED });
-      }
-    }
-  }
-
-  const place = (userId: number, symbolId: number, o: Partial<PlaceOrder>): EngineEvent[] => {
-    const side = rng.chance(0.5) ? Side.BUY : Side.SELL;
-    return run({
-      op: Op.PLACE_ORDER,
-      ts: t(),
-      orderId: nextOrderId++,
-      userId,
-      symbolId,
-      clientOrderId: rng.chance(0.01) ? `dup-${userId}` : `o${nextOrderId}`,
-      side,
-      type: OrderType.LIMIT,
-      tif: TimeInForce.GTC,
-      price: 0,
-      qty: 0,
-      stopPrice: 0,
-      reduceOnly: rng.chance(0.1),
-      closePosition: false,
-      workingType: WorkingType.CONTRACT_PRICE,
-      callbackRate: 0,
-      activationPrice: 0,
-      stp: rng.pick([StpMode.NONE, StpMode.EXPIRE_TAKER, StpMode.EXPIRE_MAKER, StpMode.EXPIRE_BOTH]),
-      ...o,
-    });
-  };
-
-  while (a.lastSeq < total) {
-    const userId = rng.range(1, USERS);
-    const inst = rng.pick(INSTRUMENTS);
-    const symbolId = inst.symbolId;
-    const tick = inst.tickUnits;
-    const step = inst.stepUnits;
-    const mark = a.symbol(symbolId)!.markPrice;
-    const limitPrice = (spreadPct: number) => {
-      const p = Math.round((mark * (1 + (rng.next() * 2 - 1) * spreadPct)) / tick) * tick;
-      return Math.max(tick, p);
-    };
-    const q = () => rng.range(1, MAX_QTY.get(symbolId)! / step) * step;
-    const r = rng.next();
-    if (r < 0.05) {
-      const center = CENTER.get(symbolId)!;
-      const moved = Math.round(mark * (1 + (rng.next() * 2 - 1) * 0.004));
-      const bounded = Math.min(Math.max(moved, Math.round(center * 0.97)), Math.round(center * 1.03));
-      run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price: bounded });
-    } else if (r < 0.07) {
-      const txId = rng.chance(0.1) && nextTx > 1 ? `tx${rng.range(1, nextTx - 1)}` : `tx${nextTx++}`;
-      const amount = (userId <= 10 ? rng.range(10, 300) : rng.range(100, 5_000)) * U;
-      run({ op: Op.DEPOSIT, ts: t(), userId, amount, txId });
-    } else if (r < 0.09) {
-      const avail = Math.max(0, a.risk(userId)!.withdrawable);
-      const amount = rng.chance(0.3)
-        ? avail + rng.range(1, 100)
-        : Math.max(1, Math.floor(avail * rng.next()));
-      run({ op: Op.WITHDRAW, ts: t(), userId, amount, withdrawId: `w${a.lastSeq}` });
-    } else if (r < 0.1) {
-      run({ op: Op.SET_LEVERAGE, ts: t(), userId, symbolId, leverage: rng.range(1, 5) });
-    } else if (r < 0.105) {
-      const marginType = rng.chance(0.5) ? MarginType.ISOLATED : MarginType.CROSSED;
-      run({ op: Op.SET_MARGIN_TYPE, ts: t(), userId, symbolId, marginType });
-    } else if (r < 0.115) {
-      const amount = (rng.chance(0.5) ? 1 : -1) * rng.range(1, 500) * U;
-      run({ op: Op.ADJUST_ISOLATED_MARGIN, ts: t(), userId, symbolId, amount });
-    } else if (r < 0.49) {
-      const price = limitPrice(0.015);
-      // tight users often order all they can afford, so their available balance sits near zero
-      const qty = userId <= 10 && rng.chance(0.5) ? affordable(a, userId, inst, price) : q();
-      place(userId, symbolId, { price, qty });
-    } else if (r < 0.56) {
-      place(userId, symbolId, { price: limitPrice(0.01), qty: q(), tif: TimeInForce.IOC });
-    } else if (r < 0.6) {
-      place(userId, symbolId, { price: limitPrice(0.01), qty: q(), tif: TimeInForce.FOK });
-    } else if (r < 0.66) {
-      place(userId, symbolId, { price: limitPrice(0.01), qty: q(), tif: TimeInForce.GTX });
-    } else if (r < 0.73) {
-      place(userId, symbolId, { type: OrderType.MARKET, tif: TimeInForce.IOC, qty: q() });
-    } else if (r < 0.88) {
-      const ids = [...(a.position(userId, symbolId)?.orderIds ?? [])];
-      const orderId = ids.length > 0 && rng.chance(0.95) ? rng.pick(ids) : rng.range(1, nextOrderId);
-      run({ op: Op.CANCEL_ORDER, ts: t(), userId, symbolId, orderId });
-    } else if (r < 0.97) {
-      const ids = [...(a.position(userId, symbolId)?.orderIds ?? [])];
-      if (ids.length === 0) continue;
-      const o = a.openOrder(rng.pick(ids))!;
-      const price = rng.chance(0.5) ? o.price : limitPrice(0.015);
-      const qty = rng.chance(0.7) ? Math.max(step, o.origQty - rng.range(0, 5) * step) : o.origQty + q();
-      run({ op: Op.AMEND_ORDER, ts: t(), userId, symbolId, orderId: o.orderId, price, qty });
-    } else if (r < 0.99) {
-      run({ op: Op.CANCEL_ALL, ts: t(), userId, symbolId });
-    } else {
-      const op = rng.pick([Op.MARK_SAMPLE, Op.PAY_FUNDING, Op.COUNTDOWN_CANCEL_ALL] as const);
-      if (op === Op.MARK_SAMPLE) run({ op, ts: t(), symbolId });
-      else if (op === Op.PAY_FUNDING) run({ op, ts: t(), symbolId, fundingTime: ts });
-      else run({ op, ts: t(), userId, symbolId, deadline: ts + 10_000 });
-    }
-  }
+  randomSession(rng, total, a, run);
   const hash = a.stateHash();
   assert.equal(b.stateHash(), hash, "full replay gives the same state hash");
   assert.ok(c !== undefined);
   assert.equal(c.stateHash(), hash, "snapshot + replay of the rest gives the same state hash");
   return stats;
-}
-
-/** The largest quantity the user's available balance pays for at `price` (at least one step). */
-function affordable(s: Sequencer, userId: number, inst: Instrument, price: number): number {
-  const available = Math.max(0, s.risk(userId)!.available);
-  const leverage = s.position(userId, inst.symbolId)?.leverage ?? inst.defaultLeverage;
-  const perStep = price * inst.stepUnits * notionalFactor(inst);
-  const steps = Math.floor((available * leverage) / perStep);
-  return Math.max(1, Math.min(steps, inst.maxQty / inst.stepUnits)) * inst.stepUnits;
 }
 
 /**
