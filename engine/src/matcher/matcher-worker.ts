@@ -1,17 +1,26 @@
 // Thread entry of a matcher worker (started by ShardRouter; compiled to
 // engine/dist/src/matcher/matcher-worker.js). It owns the order books of its shard, created lazily per
 // symbolId, and talks to the main thread only through its two rings. It never returns to the event loop
-// until SHUTDOWN; anything thrown kills the thread, which the router reports as a failed shard.
+// until SHUTDOWN; anything thrown closes the output ring and kills the thread, which the router reports
+// as a failed shard.
 import { workerData } from "node:worker_threads";
 import { SpscRing } from "@perpx/shared/ring/spsc-ring";
 import { MatcherShard, type MatcherWorkerData } from "./matcher-shard.js";
 import { OrderBook } from "./order-book.js";
 
 const d = workerData as MatcherWorkerData;
+const output = SpscRing.attach(d.output, { spins: d.spins });
 const shard = new MatcherShard(
   SpscRing.attach(d.input, { spins: d.spins }),
-  SpscRing.attach(d.output, { spins: d.spins }),
+  output,
   (symbolId) => new OrderBook(symbolId),
   d.testHooks,
 );
-shard.run();
+try {
+  shard.run();
+} catch (e) {
+  // A main thread blocked in a synchronous wait (WorkerMatchPort) cannot receive the 'exit' event: the
+  // closed output ring is how it learns that this worker is gone.
+  output.close();
+  throw e;
+}

@@ -360,6 +360,60 @@ export class ShardRouter {
     return waiting;
   }
 
+  /**
+   * For a synchronous caller (WorkerMatchPort, whose sequencer call cannot await): blocks this thread —
+   * spin `spins` times, then Atomics.wait, which Node allows on the main thread but which stalls its
+   * event loop — until the oldest in-flight command's output ring has something to drain. False when
+   * nothing is in flight or on timeout. Throws MatcherUnavailableError when the router has failed, or
+   * when that shard's worker closed its output ring with answers still owed: a worker that throws closes
+   * it on its way out (matcher-worker.ts), because the 'exit' event that normally reports a dead worker
+   * cannot be delivered while this thread is blocked here.
+   */
+  waitForEventsSync(timeoutMs: number): boolean {
+    if (this.failure !== null) throw this.unavailable();
+    this.flush();
+    if (this.queue.size === 0) return false;
+    const s = this.queue.headShard();
+    const ring = this.outputs[s]!;
+    if (ring.waitForData(timeoutMs)) return true;
+    this.checkOpen(s);
+    return false;
+  }
+
+  /**
+   * For a synchronous caller streaming more restore orders than the input ring holds: publishes and
+   * blocks until the symbol's input ring has a free slot (true) or `timeoutMs` passed (false). Throws
+   * like waitForEventsSync when the router failed or the shard's worker is gone.
+   */
+  waitForRoomSync(symbolId: number, timeoutMs: number): boolean {
+    if (this.failure !== null || this.closing) throw this.unavailable();
+    const s = symbolId % this.shardCount;
+    if (this.inputs[s]!.waitForRoom(1, timeoutMs)) return true;
+    this.checkOpen(s);
+    return false;
+  }
+
+  /** A closed output ring with nothing left to read while answers are owed: the worker died. */
+  private checkOpen(shard: number): void {
+    const out = this.outputs[shard]!;
+    if (out.closed && out.poll(1) === 0) {
+      this.fail(
+        shard,
+        `worker ${shard} stopped (output ring closed) with ${this.inFlightByShard[shard]} answers owed`,
+      );
+      throw this.unavailable();
+    }
+  }
+
+  /**
+   * A synchronous caller that waited too long for a shard gives up on it: the router fails as it would
+   * for a dead worker (onError once, later calls throw), and the error to throw is returned.
+   */
+  giveUp(shard: number, message: string): MatcherUnavailableError {
+    this.fail(shard, message);
+    return this.unavailable();
+  }
+
   /** Drains until nothing is in flight (or the router fails, which throws). */
   async settle(sink: MatcherEventSink): Promise<void> {
     for (;;) {

@@ -4,20 +4,27 @@
 // Start = newest valid snapshot + replay of the journal after it (SPEC §12). With `fromSnapshot: false`
 // the whole journal is replayed instead: the embedded launcher does that so the in-memory read model,
 // which is built from events, sees the full history (order and trade history, funding rows).
+//
+// Books: on the main thread (`matcher.workers` 0, the default; books from `bookFactory`) or in matcher
+// worker threads (`matcher.workers` n ≥ 1: WorkerMatchPort, each worker builds OrderBooks). Same log ⇒
+// same events and state hash either way (SPEC §12).
 import { join } from "node:path";
 import { type Command, Op } from "@perpx/shared/commands";
 import type { Instrument } from "@perpx/shared/domain";
 import { JournalCommandLog, type JournalOptions } from "../log/journal/journal-command-log.js";
 import type { OrderBookApi } from "../matcher/book-api.js";
-import { InThreadMatchPort } from "../sequencer/match-port.js";
+import { MatcherUnavailableError, WorkerMatchPort } from "../matcher/worker-match-port.js";
+import { InThreadMatchPort, type MatchPort } from "../sequencer/match-port.js";
 import { Sequencer } from "../sequencer/sequencer.js";
 import { SnapshotStore } from "../snapshot/snapshot-store.js";
 import { EngineRunner } from "./engine-runner.js";
 
 export interface EmbeddedEngineOptions {
   dataDir: string;
-  /** makes the order book of a symbol */
+  /** makes the order book of a symbol (books on the main thread; workers build OrderBooks) */
   bookFactory: (symbolId: number) => OrderBookApi;
+  /** where the books live: `workers` 0 = main thread (default), n = n matcher worker threads */
+  matcher?: { workers: number; spins?: number };
   /** restore from the newest valid snapshot (default true) */
   fromSnapshot?: boolean;
   /** snapshot every N applied commands (default 100 000; 0 = only on request) */
@@ -34,6 +41,8 @@ export interface EmbeddedEngine {
   log: JournalCommandLog;
   snapshots: SnapshotStore;
   sequencer: Sequencer;
+  /** the sequencer's books: InThreadMatchPort or WorkerMatchPort */
+  matcher: MatchPort;
   runner: EngineRunner;
   /** seq of the snapshot the engine started from (0 = none) */
   restoredFrom: number;
@@ -42,22 +51,41 @@ export interface EmbeddedEngine {
 
 export async function openEmbeddedEngine(o: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const warn = o.onWarning ?? ((m: string) => console.warn(m));
+  const onFatal = o.onFatal ?? ((e) => console.error("engine stopped:", e));
+  let failed = false;
+  const fatal = (e: unknown) => {
+    if (failed) return; // a dead worker is reported by the router and again by the apply it breaks
+    failed = true;
+    onFatal(e);
+  };
   const log = await JournalCommandLog.open(join(o.dataDir, "journal"), { ...o.journal, onWarning: warn });
   const snapshots = await SnapshotStore.open(join(o.dataDir, "snapshots"), { onWarning: warn });
-  const matcher = new InThreadMatchPort(o.bookFactory);
-  let sequencer = new Sequencer({ matcher });
-  let restoredFrom = 0;
-  if (o.fromSnapshot ?? true) {
-    const snap = await snapshots.latestValid();
-    if (snap && snap.seq <= log.lastSeq()) {
-      sequencer = Sequencer.restore(snap.state, new InThreadMatchPort(o.bookFactory));
-      restoredFrom = snap.seq;
-    } else if (snap) {
-      warn(
-        `snapshot at seq ${snap.seq} is ahead of the journal (last seq ${log.lastSeq()}): ignored, full replay`,
-      );
-    }
+  let snap = (o.fromSnapshot ?? true) ? await snapshots.latestValid() : null;
+  if (snap && snap.seq > log.lastSeq()) {
+    warn(
+      `snapshot at seq ${snap.seq} is ahead of the journal (last seq ${log.lastSeq()}): ignored, full replay`,
+    );
+    snap = null;
   }
+  const workers = o.matcher?.workers ?? 0;
+  const spins = o.matcher?.spins;
+  const workerPort =
+    workers > 0
+      ? await WorkerMatchPort.start({
+          workers,
+          ...(spins === undefined ? {} : { spins }),
+          onError: (f) => fatal(new MatcherUnavailableError(f.message)),
+        })
+      : null;
+  const matcher: MatchPort = workerPort ?? new InThreadMatchPort(o.bookFactory);
+  let sequencer: Sequencer;
+  try {
+    sequencer = snap ? Sequencer.restore(snap.state, matcher) : new Sequencer({ matcher });
+  } catch (e) {
+    await workerPort?.close();
+    throw e;
+  }
+  const restoredFrom = snap?.seq ?? 0;
   if (log.lastSeq() === 0 && o.initialInstruments?.length) {
     const ts = (o.clock ?? Date.now)();
     const cmds: Command[] = o.initialInstruments.map((instrument) => ({
@@ -72,19 +100,21 @@ export async function openEmbeddedEngine(o: EmbeddedEngineOptions): Promise<Embe
     core: sequencer,
     snapshots: { save: async (seq, bytes) => void (await snapshots.write(seq, bytes)) },
     snapshotEvery: o.snapshotEvery ?? 100_000,
-    onFatal: o.onFatal ?? ((e) => console.error("engine stopped:", e)),
+    onFatal: fatal,
     onSnapshotError: (e) => warn(`snapshot failed: ${String(e)}`),
   });
   return {
     log,
     snapshots,
     sequencer,
+    matcher,
     runner,
     restoredFrom,
     close: async () => {
       await runner.stop();
       await log.close();
       await snapshots.close();
+      await workerPort?.close();
     },
   };
 }
