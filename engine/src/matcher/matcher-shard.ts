@@ -8,6 +8,7 @@
 // published once per input batch (up to BATCH commands), so a busy shard pays one Atomics.store per
 // batch on each ring, and an idle one publishes at once before it parks.
 
+import type { MessagePort } from "node:worker_threads";
 import { decodeCommand } from "@perpx/shared/codec/matcher/decode";
 import { CommandFields } from "@perpx/shared/codec/matcher/fields";
 import { DecodeStatus, MatcherOp } from "@perpx/shared/codec/matcher/opcodes";
@@ -28,6 +29,11 @@ export interface MatcherWorkerData {
   spins: number;
   /** accept MatcherOp.CRASH (tests of supervision) */
   testHooks: boolean;
+  /**
+   * where a dying worker posts its error message before it closes its output ring: a main thread
+   * blocked in a synchronous wait reads it with receiveMessageOnPort (no event loop needed)
+   */
+  errors?: MessagePort;
 }
 
 /** commands taken from the input ring per batch */

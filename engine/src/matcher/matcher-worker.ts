@@ -19,8 +19,9 @@ const shard = new MatcherShard(
 try {
   shard.run();
 } catch (e) {
-  // A main thread blocked in a synchronous wait (WorkerMatchPort) cannot receive the 'exit' event: the
-  // closed output ring is how it learns that this worker is gone.
+  // A main thread blocked in a synchronous wait (WorkerMatchPort) cannot receive the 'error' event: the
+  // message on `errors` and the closed output ring are how it learns why and that this worker is gone.
+  d.errors?.postMessage(e instanceof Error ? e.message : String(e));
   output.close();
   throw e;
 }

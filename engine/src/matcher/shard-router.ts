@@ -14,7 +14,7 @@
 // Supervision: a worker that throws or exits, or an answer that breaks the protocol, marks the router
 // failed: onError is called once, every later send/drain throws MatcherUnavailableError (code + retriable
 // flag), waitForEvents resolves at once, and close() terminates what is left.
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { encodeAmend } from "@perpx/shared/codec/matcher/amend";
 import { encodeCancel } from "@perpx/shared/codec/matcher/cancel";
 import { encodeCancelAll } from "@perpx/shared/codec/matcher/cancel-all";
@@ -66,6 +66,8 @@ export class ShardRouter {
   private readonly exits: Promise<void>[] = [];
   private readonly inputs: SpscRing[] = [];
   private readonly outputs: SpscRing[] = [];
+  /** per worker: the error message a dying worker posts (read synchronously, see workerGone) */
+  private readonly errorPorts: MessagePort[] = [];
   private readonly inFlightByShard: Int32Array;
   private readonly maxInFlight: number;
   private readonly queue: InFlightQueue;
@@ -112,6 +114,9 @@ export class ShardRouter {
       const output = SpscRing.create(outCap, { spins });
       this.inputs.push(input);
       this.outputs.push(output);
+      const channel = new MessageChannel();
+      channel.port1.unref();
+      this.errorPorts.push(channel.port1);
       const workerData: MatcherWorkerData = {
         shard: i,
         shardCount: n,
@@ -119,8 +124,9 @@ export class ShardRouter {
         output: output.sab,
         spins,
         testHooks: this.testHooks,
+        errors: channel.port2,
       };
-      const w = new Worker(url, { workerData });
+      const w = new Worker(url, { workerData, transferList: [channel.port2] });
       w.on("error", (e: Error) => this.fail(i, `worker ${i} threw: ${e.message}`));
       this.exits.push(
         new Promise<void>((resolve) =>
@@ -348,13 +354,20 @@ export class ShardRouter {
     if (this.failure !== null) return Promise.resolve(false);
     this.flush();
     if (this.queue.size === 0) return Promise.resolve(false);
-    const ring = this.outputs[this.queue.headShard()]!;
+    const s = this.queue.headShard();
+    const ring = this.outputs[s]!;
     if (ring.poll(1) > 0) return Promise.resolve(true);
     let waiting = this.waiting;
     if (waiting === null) {
-      waiting = ring.waitForDataAsync(timeoutMs).finally(() => {
-        this.waiting = null;
-      });
+      waiting = ring
+        .waitForDataAsync(timeoutMs)
+        .then((got) => {
+          if (!got) this.workerGone(s); // woken by the ring a dying worker closed
+          return got;
+        })
+        .finally(() => {
+          this.waiting = null;
+        });
       this.waiting = waiting;
     }
     return waiting;
@@ -393,16 +406,28 @@ export class ShardRouter {
     return false;
   }
 
-  /** A closed output ring with nothing left to read while answers are owed: the worker died. */
+  /** Throws when the shard's worker is gone (see workerGone). */
   private checkOpen(shard: number): void {
+    if (this.workerGone(shard)) throw this.unavailable();
+  }
+
+  /**
+   * A closed output ring with nothing left to read while answers are owed: the worker died (or the
+   * router failed already). Fails the router then, and says so.
+   */
+  private workerGone(shard: number): boolean {
+    if (this.failure !== null) return true;
     const out = this.outputs[shard]!;
-    if (out.closed && out.poll(1) === 0) {
-      this.fail(
-        shard,
-        `worker ${shard} stopped (output ring closed) with ${this.inFlightByShard[shard]} answers owed`,
-      );
-      throw this.unavailable();
-    }
+    const owed = this.inFlightByShard[shard]!;
+    if (this.closing || owed === 0 || !out.closed || out.poll(1) > 0) return false;
+    const posted = receiveMessageOnPort(this.errorPorts[shard]!)?.message;
+    this.fail(
+      shard,
+      typeof posted === "string"
+        ? `worker ${shard} threw: ${posted}`
+        : `worker ${shard} stopped (output ring closed) with ${owed} answers owed`,
+    );
+    return true;
   }
 
   /**
@@ -461,5 +486,6 @@ export class ShardRouter {
         await this.exits[i];
       }),
     );
+    for (const p of this.errorPorts) p.close();
   }
 }

@@ -115,6 +115,7 @@ test("a worker that throws while execute() waits: MatcherUnavailableError at onc
   assert.ok(performance.now() - t0 < 2_000, "found by the closed output ring, not a timeout");
   assert.equal(failures.length, 1);
   assert.equal(failures[0]!.shard, 1);
+  assert.match(failures[0]!.message, /worker 1 threw: .*CRASH test hook/, "the worker's own reason");
   assert.throws(() => port.execute(place(2, 3, 100), report), MatcherUnavailableError);
   assert.throws(() => port.exportBook(2), MatcherUnavailableError);
   await port.close();
