@@ -45,6 +45,11 @@ export interface ShardRouterOptions {
   outputCapacity?: number;
   /** ring busy-wait iterations before parking, both sides (default DEFAULT_SPINS) */
   spins?: number;
+  /**
+   * the workers' own busy-wait iterations before parking on an empty input ring (default `spins`): long
+   * keeps a worker hot between a synchronous caller's requests, 0 leaves the cores to others
+   */
+  workerSpins?: number;
   /** let workers accept MatcherOp.CRASH (supervision tests) */
   testHooks?: boolean;
   /** worker entry (default: matcher-worker.js next to this file; benches swap the book) */
@@ -122,7 +127,7 @@ export class ShardRouter {
         shardCount: n,
         input: input.sab,
         output: output.sab,
-        spins,
+        spins: opts.workerSpins ?? spins,
         testHooks: this.testHooks,
         errors: channel.port2,
       };
