@@ -1,0 +1,303 @@
+// The measured runs of the engine benchmark (engine.bench.ts): commands/s through the sequencer with the
+// journal off and on, append → applied latency at paced rates, full replay of a journal, and the
+// snapshot pause. Each run builds a fresh engine (in-thread books or WorkerMatchPort) and applies the
+// untimed set-up first. Owner: the benchmark process.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Command, LoggedCommand } from "@perpx/shared/commands";
+import type { EngineEvent } from "@perpx/shared/events";
+import { JournalCommandLog, type JournalOptions } from "../src/log/journal/journal-command-log.js";
+import { OrderBook } from "../src/matcher/order-book.js";
+import { WorkerMatchPort } from "../src/matcher/worker-match-port.js";
+import { EngineRunner } from "../src/runtime/engine-runner.js";
+import { InThreadMatchPort, type MatchPort } from "../src/sequencer/match-port.js";
+import { Sequencer } from "../src/sequencer/sequencer.js";
+import { collectGarbage } from "./report.js";
+
+export const quiet: JournalOptions = { onWarning: () => undefined };
+/** commands per batch when fed from memory: the runner's default read batch */
+const BATCH = 4096;
+/** commands per append() when the journal is on (a gateway's requests arriving in one event-loop turn) */
+export const GROUP = 256;
+/** commands appended but not yet applied, at most (the journal's tail cache holds 65 536) */
+const WINDOW = 32_768;
+
+export interface Books {
+  name: string;
+  /** 0 = books on the main thread */
+  workers: number;
+}
+
+export async function openPort(workers: number): Promise<{ port: MatchPort; close: () => Promise<void> }> {
+  if (workers === 0) {
+    const port = new InThreadMatchPort((id) => new OrderBook(id));
+    return { port, close: async () => undefined };
+  }
+  const ws = process.env.PERPX_BENCH_WORKER_SPINS;
+  const port = await WorkerMatchPort.start({ workers, ...(ws === undefined ? {} : { workerSpins: Number(ws) }) });
+  return { port, close: () => port.close() };
+}
+
+export function tempDir(tag: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `perpx-bench-${tag}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function apply(seq: Sequencer, cmds: readonly LoggedCommand[]): number {
+  let events = 0;
+  for (let i = 0; i < cmds.length; i += BATCH) {
+    const out: EngineEvent[] = [];
+    const end = Math.min(cmds.length, i + BATCH);
+    for (let k = i; k < end; k++) seq.apply(cmds[k]!, out);
+    events += out.length;
+  }
+  return events;
+}
+
+export interface Throughput {
+  rate: number;
+  /** process CPU (all threads) per command, µs */
+  cpuMicros: number;
+}
+
+/** Journal off: LoggedCommands from memory straight into Sequencer.apply, events in runner-size batches. */
+export async function fromMemory(
+  workers: number,
+  setup: readonly LoggedCommand[],
+  flow: readonly LoggedCommand[],
+): Promise<Throughput> {
+  const { port, close } = await openPort(workers);
+  try {
+    const seq = new Sequencer({ matcher: port });
+    apply(seq, setup);
+    collectGarbage();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    apply(seq, flow);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    return { rate: (flow.length * 1000) / ms, cpuMicros: (cpu.user + cpu.system) / flow.length };
+  } finally {
+    await close();
+  }
+}
+
+interface JournalEngine {
+  log: JournalCommandLog;
+  runner: EngineRunner;
+  seq: Sequencer;
+  close: () => Promise<void>;
+}
+
+/** A journal in a temp dir with the set-up appended, and a runner that has applied it. */
+async function journalEngine(workers: number, setup: readonly Command[]): Promise<JournalEngine> {
+  const { dir, remove } = tempDir("engine");
+  const log = await JournalCommandLog.open(dir, quiet);
+  const { port, close } = await openPort(workers);
+  const seq = new Sequencer({ matcher: port });
+  const runner = new EngineRunner({
+    log,
+    core: seq,
+    snapshotEvery: 0,
+    onFatal: (e) => {
+      throw e;
+    },
+  });
+  for (let i = 0; i < setup.length; i += 4096) await log.append(setup.slice(i, i + 4096));
+  await runner.start();
+  return {
+    log,
+    runner,
+    seq,
+    close: async () => {
+      await runner.stop();
+      await log.close();
+      await close();
+      remove();
+    },
+  };
+}
+
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Journal on: the flow is appended to a JournalCommandLog on disk in groups of GROUP commands (at most
+ * WINDOW unapplied), made durable (write + fdatasync per group commit), read back and decoded by the
+ * EngineRunner and applied. Timed from the first append until the runner has applied the last command.
+ */
+export async function throughJournal(
+  workers: number,
+  setup: readonly Command[],
+  groups: readonly Command[][],
+  total: number,
+): Promise<Throughput & { groupsCommitted: number }> {
+  const e = await journalEngine(workers, setup);
+  try {
+    const base = e.runner.appliedSeq;
+    const target = base + total;
+    let failed: unknown = null;
+    const done = new Promise<void>((resolve) => {
+      e.runner.subscribe((_events, last) => {
+        if (last >= target) resolve();
+      });
+    });
+    const g0 = e.log.stats().groups;
+    collectGarbage();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let sent = 0;
+    for (const g of groups) {
+      while (sent - (e.runner.appliedSeq - base) > WINDOW) await yieldTurn();
+      e.log.append(g).catch((err: unknown) => {
+        failed = err;
+      });
+      sent += g.length;
+      await yieldTurn();
+    }
+    await done;
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    if (failed !== null) throw failed;
+    return {
+      rate: (total * 1000) / ms,
+      cpuMicros: (cpu.user + cpu.system) / total,
+      groupsCommitted: e.log.stats().groups - g0,
+    };
+  } finally {
+    await e.close();
+  }
+}
+
+export interface Latency {
+  offered: number;
+  /** commands applied per second over the run */
+  achieved: number;
+  commands: number;
+  /** append → applied, ms: p50, p99, p99.9, max */
+  applied: [number, number, number, number];
+  /** append → durable (the append's promise resolved), ms: p50, p99, p99.9 */
+  durable: [number, number, number];
+  /** the last command was applied more than 50 ms after it was due: the engine fell behind */
+  sustained: boolean;
+}
+
+function pct(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/**
+ * Paced appends at `rate` commands/s for `seconds` (journal on). Every command's latency is measured
+ * from the moment it was due (t0 + i / rate), not from when the pacer got round to it, so a stalled
+ * event loop shows up in the numbers (no coordinated omission). The pacer runs on the same event loop
+ * as the journal and the runner, as the gateway does in the embedded deployment.
+ */
+export async function paced(
+  workers: number,
+  setup: readonly Command[],
+  flow: readonly Command[],
+  rate: number,
+  seconds: number,
+): Promise<Latency> {
+  const n = Math.min(flow.length, Math.round(rate * seconds));
+  const e = await journalEngine(workers, setup);
+  try {
+    const base = e.runner.appliedSeq;
+    const due = new Float64Array(n);
+    const applied = new Float64Array(n);
+    const durable = new Float64Array(n);
+    let seen = 0;
+    let failed: unknown = null;
+    const done = new Promise<void>((resolve) => {
+      e.runner.subscribe((_events, last) => {
+        const now = performance.now();
+        for (let i = seen; i < last - base && i < n; i++) applied[i] = now - due[i]!;
+        seen = Math.max(seen, Math.min(n, last - base));
+        if (seen >= n) resolve();
+      });
+    });
+    collectGarbage();
+    const t0 = performance.now() + 1;
+    const interval = 1000 / rate;
+    let sent = 0;
+    while (sent < n) {
+      const upTo = Math.min(n, Math.floor((performance.now() - t0) / interval) + 1);
+      while (sent < upTo) {
+        const from = sent;
+        const to = Math.min(upTo, from + 4096);
+        for (let i = from; i < to; i++) due[i] = t0 + i * interval;
+        e.log.append(flow.slice(from, to)).then(
+          () => {
+            const now = performance.now();
+            for (let i = from; i < to; i++) durable[i] = now - due[i]!;
+          },
+          (err: unknown) => {
+            failed = err;
+          },
+        );
+        sent = to;
+      }
+      await yieldTurn();
+    }
+    await done;
+    const end = performance.now();
+    if (failed !== null) throw failed;
+    const lastLate = end - due[n - 1]!;
+    applied.sort();
+    durable.sort();
+    return {
+      offered: rate,
+      achieved: (n * 1000) / (end - t0),
+      commands: n,
+      applied: [pct(applied, 0.5), pct(applied, 0.99), pct(applied, 0.999), applied[n - 1]!],
+      durable: [pct(durable, 0.5), pct(durable, 0.99), pct(durable, 0.999)],
+      sustained: lastLate < 50,
+    };
+  } finally {
+    await e.close();
+  }
+}
+
+/** Writes a journal of `cmds` (appends of 4096, awaited) into `dir`; returns ms. */
+export async function writeJournal(dir: string, cmds: readonly Command[]): Promise<number> {
+  const log = await JournalCommandLog.open(dir, { ...quiet, maxGroupRecords: 8192 });
+  const t0 = performance.now();
+  for (let i = 0; i < cmds.length; i += 4096) await log.append(cmds.slice(i, i + 4096));
+  const ms = performance.now() - t0;
+  await log.close();
+  return ms;
+}
+
+export interface Replay {
+  records: number;
+  /** open: verify every record (length, seq, CRC), index the segments */
+  openMs: number;
+  /** read + decode + apply every record */
+  replayMs: number;
+  hash: string;
+}
+
+/** `make replay`: open the journal, replay it from seq 1 into a fresh sequencer, hash the state. */
+export async function replayJournal(dir: string, workers: number): Promise<Replay> {
+  collectGarbage();
+  const t0 = performance.now();
+  const log = await JournalCommandLog.open(dir, quiet);
+  const openMs = performance.now() - t0;
+  const { port, close } = await openPort(workers);
+  try {
+    const seq = new Sequencer({ matcher: port });
+    const t1 = performance.now();
+    const out: EngineEvent[] = [];
+    for (;;) {
+      const batch = await log.read(seq.lastSeq + 1, 8192);
+      if (batch.length === 0) break;
+      for (const c of batch) seq.apply(c, out);
+      out.length = 0;
+    }
+    const replayMs = performance.now() - t1;
+    return { records: seq.lastSeq, openMs, replayMs, hash: seq.stateHash() };
+  } finally {
+    await log.close();
+    await close();
+  }
+}
