@@ -6,7 +6,7 @@ NPM ?= npm
 STAMP := node_modules/.perpx-installed
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
-        up down status bench clean replay admin-key curl-flow
+        up down status bench clean replay admin-key curl-flow snapshot logs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -33,8 +33,8 @@ format: setup ## apply Biome formatting and safe fixes
 	@$(NPM) run -s format
 
 run: build ## start the exchange on the embedded default (no external service)
-	@echo "==> starting the embedded exchange (Ctrl-C stops it)"
-	@node gateway/dist/src/main.js
+	@echo "==> starting the embedded exchange (Ctrl-C stops it; log also in $${DATA_DIR:-./data}/perpx.log)"
+	@mkdir -p $${DATA_DIR:-./data} && set -o pipefail && node gateway/dist/src/main.js 2>&1 | tee -i -a $${DATA_DIR:-./data}/perpx.log
 
 test: build lint test-unit up test-integration ## everything: lint, type check, unit, services, integration
 	@echo "==> all tests passed"
@@ -76,6 +76,12 @@ admin-key: ## say where the admin credential is and how to use it
 	elif [ -r "$$f" ]; then echo "admin key file: $$f (mode 0600, JSON {apiKey, apiSecret});"; \
 	  echo "sign requests as in SPEC §8.1, e.g. scripts/curl-flow.sh reads it"; \
 	else echo "no admin key yet: 'make run' creates $$f on first start (or set EXCHANGE_ADMIN_KEY/SECRET)"; fi
+
+snapshot: ## ask the running exchange for an engine snapshot now (admin API)
+	@scripts/admin-call.sh POST /api/v1/admin/snapshot '{}'
+
+logs: ## follow the exchange log written by `make run` ($$DATA_DIR/perpx.log)
+	@f=$${DATA_DIR:-./data}/perpx.log; [ -f "$$f" ] || { echo "no $$f yet: start the exchange with 'make run'"; exit 1; }; tail -n 100 -F "$$f"
 
 curl-flow: ## run the README's curl walk-through against a running exchange
 	@scripts/curl-flow.sh
