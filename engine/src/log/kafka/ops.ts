@@ -1,0 +1,182 @@
+// Operator helpers behind scripts/kafka-topics.mjs and scripts/kafka-decode.mjs (and the tests): describe
+// topics, consumer-group lag, group offset reset, and reading a topic range with a throw-away consumer.
+import { randomBytes } from "node:crypto";
+import type { Admin, Kafka, KafkaMessage } from "kafkajs";
+import { ALL_TOPICS, CONSUMER_GROUPS, type KafkaNames, OUTPUT_TOPICS } from "./topics.js";
+
+export interface TopicRow {
+  topic: string;
+  partition: number;
+  low: string;
+  high: string;
+  retentionMs: string;
+}
+
+export async function describeTopics(admin: Admin, names: KafkaNames): Promise<TopicRow[]> {
+  const existing = new Set(await admin.listTopics());
+  const topics = ALL_TOPICS.map((t) => names.topic(t)).filter((t) => existing.has(t));
+  const rows: TopicRow[] = [];
+  const configs = topics.length
+    ? await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: 2 /* TOPIC */, name, configNames: ["retention.ms"] })),
+      })
+    : { resources: [] };
+  const retention = new Map(
+    configs.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue ?? "?"] as const),
+  );
+  for (const topic of topics) {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      rows.push({
+        topic,
+        partition: p.partition,
+        low: p.low,
+        high: p.high,
+        retentionMs: retention.get(topic) ?? "?",
+      });
+    }
+  }
+  return rows;
+}
+
+export interface LagRow {
+  group: string;
+  topic: string;
+  partition: number;
+  committed: string;
+  high: string;
+  lag: string;
+}
+
+/** Lag of our consumer groups (or the given ones) on matching_engine_output (or every output topic). */
+export async function groupLag(
+  admin: Admin,
+  names: KafkaNames,
+  groups?: readonly string[],
+): Promise<LagRow[]> {
+  const existing = new Set(await admin.listTopics());
+  const topics = OUTPUT_TOPICS.map((t) => names.topic(t)).filter((t) => existing.has(t));
+  const highs = new Map<string, string>();
+  for (const t of topics)
+    for (const p of await admin.fetchTopicOffsets(t)) highs.set(`${t}:${p.partition}`, p.high);
+  const rows: LagRow[] = [];
+  for (const g of groups ?? CONSUMER_GROUPS.map((c) => names.group(c))) {
+    const offsets = await admin.fetchOffsets({ groupId: g, topics });
+    for (const t of offsets) {
+      for (const p of t.partitions) {
+        const high = highs.get(`${t.topic}:${p.partition}`) ?? "0";
+        if (p.offset === "-1") continue; // this group does not read this topic
+        rows.push({
+          group: g,
+          topic: t.topic,
+          partition: p.partition,
+          committed: p.offset,
+          high,
+          lag: (BigInt(high) - BigInt(p.offset)).toString(),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Moves a (stopped) group's offsets on the output topics to the beginning or the end. */
+export async function resetGroup(
+  admin: Admin,
+  names: KafkaNames,
+  groupId: string,
+  to: "earliest" | "latest" = "earliest",
+  topics: readonly string[] = OUTPUT_TOPICS.map((t) => names.topic(t)),
+): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const done: string[] = [];
+  for (const topic of topics) {
+    if (!existing.has(topic)) continue;
+    await admin.resetOffsets({ groupId, topic, earliest: to === "earliest" });
+    done.push(topic);
+  }
+  return done;
+}
+
+export interface ReadOptions {
+  /** start at the beginning (default: only messages written after the start) */
+  fromBeginning?: boolean;
+  /** stop after this many messages */
+  max?: number;
+  /** keep waiting for new messages after reaching the end (default false: stop at the end seen at start) */
+  follow?: boolean;
+  /** give up after this long, ms (default 30 000; 0 = never) */
+  timeoutMs?: number;
+  /** namespace of the throw-away group (the names prefix) */
+  groupPrefix?: string;
+}
+
+/**
+ * Reads messages of one single-partition topic in offset order with a throw-away consumer group (never
+ * committed, deleted afterwards). Without follow it stops at the end offset seen at start.
+ */
+export async function readMessages(
+  kafka: Kafka,
+  topic: string,
+  onMessage: (m: KafkaMessage) => void | Promise<void>,
+  opts: ReadOptions = {},
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `${opts.groupPrefix ?? ""}perpx-read-${randomBytes(4).toString("hex")}`;
+  try {
+    const [p] = await admin.fetchTopicOffsets(topic);
+    const end = BigInt(p?.high ?? "0");
+    const start = opts.fromBeginning ? BigInt(p?.low ?? "0") : end;
+    if (!opts.follow && start >= end) return 0;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    await consumer.connect();
+    let n = 0;
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: !!opts.fromBeginning });
+      await new Promise<void>((resolve, reject) => {
+        const ms = opts.timeoutMs ?? 30_000;
+        const timer = ms > 0 ? setTimeout(() => resolve(), ms) : undefined;
+        let finished = false;
+        const finish = () => {
+          finished = true;
+          if (timer) clearTimeout(timer);
+          resolve();
+        };
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch, isStale }) => {
+              for (const m of batch.messages) {
+                if (isStale() || finished) return;
+                if (BigInt(m.offset) < start) continue;
+                if (!opts.follow && BigInt(m.offset) >= end) return finish();
+                try {
+                  await onMessage(m);
+                } catch (e) {
+                  finished = true;
+                  if (timer) clearTimeout(timer);
+                  reject(e);
+                  return;
+                }
+                n++;
+                if (
+                  (opts.max !== undefined && n >= opts.max) ||
+                  (!opts.follow && BigInt(m.offset) + 1n >= end)
+                )
+                  return finish();
+              }
+            },
+          })
+          .then(() => consumer.seek({ topic, partition: 0, offset: start.toString() }))
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+    return n;
+  } finally {
+    await admin.disconnect();
+  }
+}
