@@ -24,6 +24,27 @@ export function isAfter(seq: number, idx: number, cursor: EventPosition): boolea
   return seq > cursor.seq || (seq === cursor.seq && idx > cursor.idx);
 }
 
+/**
+ * The events a consumer at `cursor` has not applied yet, in order. Positions must grow: an event at or
+ * before the last one kept is a copy (an engine that re-published, a redelivery in the same chunk).
+ */
+export function freshEvents<E extends { seq: number; idx: number }>(
+  events: readonly E[],
+  cursor: EventPosition,
+): E[] {
+  const out: E[] = [];
+  let seq = cursor.seq;
+  let idx = cursor.idx;
+  for (const e of events) {
+    if (e.seq > seq || (e.seq === seq && e.idx > idx)) {
+      out.push(e);
+      seq = e.seq;
+      idx = e.idx;
+    }
+  }
+  return out;
+}
+
 export interface EventBatchHeader {
   firstSeq: number;
   firstIdx: number;

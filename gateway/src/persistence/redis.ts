@@ -1,0 +1,18 @@
+// The Redis client of the read side. Commands fail at once while disconnected (no offline queue) so a
+// caller's backoff loop — which keeps the Kafka group alive with heartbeats — decides what waits, not a
+// hidden queue; ioredis keeps reconnecting in the background. Env: REDIS_URL (default
+// redis://127.0.0.1:6379).
+import { Redis } from "ioredis";
+
+export function redisUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.REDIS_URL ?? "redis://127.0.0.1:6379";
+}
+
+export function createRedis(url = redisUrlFromEnv()): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: (times) => Math.min(times * 100, 2000), // reconnect every ≤ 2 s, for ever
+  });
+}
