@@ -89,6 +89,8 @@ export function splitStatements(sql: string): string[] {
   return out;
 }
 
+const label = (m: Migration) => `${String(m.version).padStart(3, "0")}_${m.name}`;
+
 export interface MigrateResult {
   applied: number[];
   current: number;
@@ -127,9 +129,7 @@ export async function migrate(
       const sum = done.get(m.version);
       if (sum !== undefined) {
         if (sum !== m.checksum)
-          throw new Error(
-            `migration ${m.version}_${m.name} was changed after it was applied (checksum differs)`,
-          );
+          throw new Error(`migration ${label(m)} was changed after it was applied (checksum differs)`);
         continue;
       }
       for (const stmt of splitStatements(m.sql)) await conn.query(stmt);
@@ -138,7 +138,7 @@ export async function migrate(
         [m.version, m.name, m.checksum, Date.now()],
       );
       applied.push(m.version);
-      opts.log?.(`applied ${String(m.version).padStart(3, "0")}_${m.name}`);
+      opts.log?.(`applied ${label(m)}`);
     }
     const current = Math.max(0, ...done.keys(), ...applied);
     return { applied, current };
