@@ -156,13 +156,20 @@ export async function readMessages(
       await consumer.subscribe({ topics: [topic], fromBeginning: !!opts.fromBeginning });
       await new Promise<void>((resolve, reject) => {
         const ms = opts.timeoutMs ?? 30_000;
-        const timer = ms > 0 ? setTimeout(() => resolve(), ms) : undefined;
         let finished = false;
-        const finish = () => {
+        const finish = (e?: unknown) => {
+          if (finished) return;
           finished = true;
           if (timer) clearTimeout(timer);
-          resolve();
+          if (e) reject(e);
+          else resolve();
         };
+        const timer = ms > 0 ? setTimeout(() => finish(), ms) : undefined;
+        // the end is reached when a batch (even one of transaction markers only, which never reaches
+        // eachBatch) ends at or after the end offset seen at start
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          if (!opts.follow && payload.topic === topic && BigInt(payload.lastOffset) + 1n >= end) finish();
+        });
         consumer
           .run({
             autoCommit: false,
@@ -174,22 +181,15 @@ export async function readMessages(
                 try {
                   await onMessage(m);
                 } catch (e) {
-                  finished = true;
-                  if (timer) clearTimeout(timer);
-                  reject(e);
-                  return;
+                  return finish(e);
                 }
                 n++;
-                if (
-                  (opts.max !== undefined && n >= opts.max) ||
-                  (!opts.follow && BigInt(m.offset) + 1n >= end)
-                )
-                  return finish();
+                if (opts.max !== undefined && n >= opts.max) return finish();
               }
             },
           })
           .then(() => consumer.seek({ topic, partition: 0, offset: start.toString() }))
-          .catch(reject);
+          .catch((e: unknown) => finish(e));
       });
     } finally {
       await consumer.disconnect();
