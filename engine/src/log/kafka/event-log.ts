@@ -17,12 +17,16 @@ import { decodeEventBatch, type EventPosition, encodeEventBatch, isAfter } from 
 import { type KafkaNames, OUTPUT_TOPICS, type OutputTopic } from "./topics.js";
 
 export interface EventLogOptions {
-  /** events per Kafka message (default 2000) */
+  /** events per Kafka message (default 1000) */
   maxEventsPerMessage?: number;
-  /** bytes per Kafka message (default 900 000: under the broker's 1 MB default message.max.bytes) */
+  /** bytes per Kafka message (default 256 KiB) */
   maxBytesPerMessage?: number;
-  /** bytes per produce request (default 16 MiB) */
-  maxBytesPerSend?: number;
+  /**
+   * bytes per topic in one produce request (default 900 000): the messages of a topic in a request form
+   * one record batch, which the broker refuses above the topic's max.message.bytes (1 MB by default;
+   * topics made by ensureTopics allow 4 MiB)
+   */
+  maxBytesPerTopicSend?: number;
   /** wait before retrying a failed send, ms (default 500) */
   retryBackoffMs?: number;
   onError?: (e: unknown) => void;
@@ -80,7 +84,7 @@ export class KafkaEventLog {
   private waiters: { target: number; resolve: () => void }[] = [];
   private readonly maxEvents: number;
   private readonly maxBytes: number;
-  private readonly maxSendBytes: number;
+  private readonly maxTopicSendBytes: number;
   private readonly backoffMs: number;
   private readonly onError: (e: unknown) => void;
   readonly stats: EventLogStats = { events: 0, messages: 0, bytes: 0, sends: 0, dropped: 0 };
@@ -91,9 +95,9 @@ export class KafkaEventLog {
     opts: EventLogOptions = {},
   ) {
     for (const t of OUTPUT_TOPICS) this.writers.set(t, new TopicWriter(t));
-    this.maxEvents = opts.maxEventsPerMessage ?? 2000;
-    this.maxBytes = opts.maxBytesPerMessage ?? 900_000;
-    this.maxSendBytes = opts.maxBytesPerSend ?? 16 * 1024 * 1024;
+    this.maxEvents = opts.maxEventsPerMessage ?? 1000;
+    this.maxBytes = opts.maxBytesPerMessage ?? 256 * 1024;
+    this.maxTopicSendBytes = opts.maxBytesPerTopicSend ?? 900_000;
     this.backoffMs = opts.retryBackoffMs ?? 500;
     this.onError = opts.onError ?? (() => undefined);
   }
@@ -231,17 +235,19 @@ export class KafkaEventLog {
         const taken: [TopicWriter, number][] = [];
         for (const w of this.writers.values()) {
           let n = 0;
+          let topicBytes = 0;
           const messages: Message[] = [];
           while (
             n < w.ready.length &&
-            (bytes === 0 || bytes + (w.ready[n]?.value.length ?? 0) <= this.maxSendBytes)
+            (n === 0 || topicBytes + (w.ready[n]?.value.length ?? 0) <= this.maxTopicSendBytes)
           ) {
             const m = w.ready[n] as { value: Buffer; events: number };
             messages.push({ value: m.value });
-            bytes += m.value.length;
+            topicBytes += m.value.length;
             events += m.events;
             n++;
           }
+          bytes += topicBytes;
           if (n > 0) {
             topicMessages.push({ topic: this.names.topic(w.topic), messages });
             taken.push([w, n]);
