@@ -122,7 +122,11 @@ export class KafkaEventLog {
   /** Queues events (in engine order) and resolves once all of them are acknowledged by Kafka. */
   publish(events: readonly EngineEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error("event log closed"));
-    for (const ev of events) this.route(ev);
+    try {
+      for (const ev of events) this.route(ev);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     this.accepted += events.length;
     const target = this.accepted;
     const done = new Promise<void>((resolve) => {

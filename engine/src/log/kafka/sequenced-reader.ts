@@ -227,6 +227,16 @@ export class KafkaSequencedReader {
         this.fail(new Error(`sequenced reader consumer crashed: ${e.payload.error.message}`));
       else this.onError(e.payload.error);
     });
+    // after kafkajs restarts a crashed consumer it rejoins from scratch (we never commit): put every
+    // input back where this reader is, and leave the sequence topic alone once recovered
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.nextSeq === undefined) return;
+      for (const [t, b] of this.buffers) {
+        b.paused = false;
+        consumer.seek({ topic: this.names.topic(t), partition: 0, offset: String(b.expected) });
+      }
+      if (this.recovered) consumer.pause([{ topic: this.names.topic(SEQUENCE_TOPIC) }]);
+    });
     await consumer.connect();
     await consumer.subscribe({
       topics: [this.names.topic(SEQUENCE_TOPIC), ...INPUT_TOPICS.map((t) => this.names.topic(t))],
@@ -273,7 +283,11 @@ export class KafkaSequencedReader {
     const logical = this.names.logical(batch.topic);
     if (logical === SEQUENCE_TOPIC) {
       for (const m of batch.messages) {
-        if (isStale() || this.recovered) return;
+        if (isStale()) return;
+        if (this.recovered) {
+          resolveOffset(m.offset); // our own records, after a consumer restart: already known
+          continue;
+        }
         try {
           const rec = decodeSequenceRecord(m.value);
           if (rec.type === "seq") this.learn(rec);
