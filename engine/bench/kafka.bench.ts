@@ -169,7 +169,7 @@ async function main(): Promise<void> {
 
     progress(`event output done: ${fmt(built)} events`);
     // 2. command append (group commit)
-    const log = new KafkaCommandLog({ kafka, names, reader: { fetchWaitMs: 10 } });
+    const log = new KafkaCommandLog({ kafka, names, role: "engine", reader: { fetchWaitMs: 10 } });
     t0 = performance.now();
     let next = 0;
     await Promise.all(

@@ -7,7 +7,8 @@ import { after, before, test } from "node:test";
 import type { LoggedCommand } from "@perpx/shared/commands";
 import { makeKafka } from "../../src/log/kafka/client.js";
 import { KafkaCommandLog, SEQ_NOT_YET_ASSIGNED } from "../../src/log/kafka/kafka-command-log.js";
-import { SequencerFencedError } from "../../src/log/kafka/sequenced-reader.js";
+import { readMessages } from "../../src/log/kafka/ops.js";
+import { SequenceCorruptError, SequencerFencedError } from "../../src/log/kafka/sequenced-reader.js";
 import { KafkaNames } from "../../src/log/kafka/topics.js";
 import { LogUnavailableError } from "../../src/log/log-unavailable.js";
 import { cancelOrder, deposit, idOf, type KafkaEnv, kafkaEnv, placeOrder } from "./kafka-env.js";
@@ -15,8 +16,8 @@ import { cancelOrder, deposit, idOf, type KafkaEnv, kafkaEnv, placeOrder } from 
 let env: KafkaEnv;
 const logs: KafkaCommandLog[] = [];
 
-function newLog(): KafkaCommandLog {
-  const log = new KafkaCommandLog({ kafka: env.kafka, names: env.names, reader: { fetchWaitMs: 20 } });
+function newLog(role: "append-only" | "engine" = "engine"): KafkaCommandLog {
+  const log = new KafkaCommandLog({ kafka: env.kafka, names: env.names, role, reader: { fetchWaitMs: 20 } });
   logs.push(log);
   return log;
 }
@@ -44,7 +45,9 @@ after(async () => {
 });
 
 test("append routes orders, cancels and the rest to their topics and resolves once acknowledged", async () => {
-  const gw = newLog();
+  const gw = newLog("append-only");
+  await assert.rejects(gw.read(1, 1), /append-only/);
+  assert.equal(await gw.waitFor(0, 1), false);
   const seqs = await gw.append([placeOrder(1), cancelOrder(1), deposit(1, "t0")]);
   assert.deepEqual(seqs, [SEQ_NOT_YET_ASSIGNED, SEQ_NOT_YET_ASSIGNED, SEQ_NOT_YET_ASSIGNED]);
   const pos = await gw.appendDurable([placeOrder(2), deposit(1, "t1"), placeOrder(3)]);
@@ -61,7 +64,7 @@ test("append routes orders, cancels and the rest to their topics and resolves on
 });
 
 test("the reader records one total order; a restarted reader replays it exactly, then goes on", async () => {
-  const gw = newLog();
+  const gw = newLog("append-only");
   // three writers racing: the arrival order at the reader is whatever Kafka delivers
   await Promise.all([
     gw.append(Array.from({ length: 10 }, (_, i) => placeOrder(100 + i))),
@@ -115,7 +118,7 @@ test("a second engine fences the first: the zombie cannot sequence another comma
   await readN(a, 1, 38);
   const b = newLog();
   await b.startReader(); // takes over the sequence topic
-  await newLog().append([placeOrder(900)]);
+  await newLog("append-only").append([placeOrder(900)]);
   await assert.rejects(
     async () => {
       const deadline = Date.now() + 10_000;
@@ -172,5 +175,37 @@ test("a broker that accepts connections but never answers: append rejects at its
     for (const s of sockets) s.destroy();
     blackhole.close();
     void stuck.close();
+  }
+});
+
+test("recovery accepts a repeated identical decision (a write retried after an unclear failure) and refuses a conflicting one", async () => {
+  const seqTopic = env.names.topic("matching_engine_sequence");
+  const records: Buffer[] = [];
+  await readMessages(env.kafka, seqTopic, (m) => void (m.value && records.push(m.value)), {
+    fromBeginning: true,
+    timeoutMs: 10_000,
+    groupPrefix: env.names.prefix,
+  });
+  const firstDecision = records.find((r) => r.toString().includes('"type":"seq"'));
+  assert.ok(firstDecision);
+  const producer = env.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    // the same decision again, as a retried write would leave it
+    await producer.send({ topic: seqTopic, acks: -1, messages: [{ value: firstDecision }] });
+    const again = newLog();
+    const replay = await readN(again, 1, 39);
+    assert.equal(idOf((replay[38] as LoggedCommand).cmd), "place:900");
+    await again.close();
+    // a different decision for a recorded seq: the engine must refuse to start
+    await producer.send({
+      topic: seqTopic,
+      acks: -1,
+      messages: [{ value: '{"v":1,"type":"seq","first":2,"runs":[["matching_engine_input",0,999,1]]}' }],
+    });
+    const broken = newLog();
+    await assert.rejects(broken.startReader(), (e: unknown) => e instanceof SequenceCorruptError);
+  } finally {
+    await producer.disconnect();
   }
 });

@@ -10,6 +10,8 @@
 // be mistaken for one). Callers need only durability from append (the gateway's 202 rule, SPEC §8.3);
 // `?wait=true` correlates the engine's answer by orderId / clientOrderId from the event stream, not by
 // seq. appendDurable() gives the Kafka coordinates (topic, partition, offset) for tracing.
+// Call order between appends is kept within each input topic; across topics the engine's recorded
+// sequence decides (arrival order at the engine).
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { Kafka } from "kafkajs";
 import type { CommandLog } from "../command-log.js";
@@ -22,6 +24,11 @@ import { type InputTopic, KafkaNames } from "./topics.js";
 export const SEQ_NOT_YET_ASSIGNED = 0;
 
 export interface KafkaCommandLogOptions extends CommandWriterOptions {
+  /**
+   * "append-only" (default: gateways, schedulers) never reads; "engine" may read, which takes over the
+   * sequence topic and FENCES any other engine — so only the engine process may ask for it.
+   */
+  role?: "append-only" | "engine";
   /** a kafkajs client (default: makeKafka() from KAFKA_BROKERS) */
   kafka?: Kafka;
   /** topic/group name prefix ("" in production) */
@@ -61,6 +68,10 @@ export class KafkaCommandLog implements CommandLog {
 
   /** Engine only: take over the sequence topic and load the recorded sequence now (else on first read). */
   async startReader(): Promise<KafkaSequencedReader> {
+    if (this.opts.role !== "engine")
+      throw new Error(
+        "this KafkaCommandLog is append-only: only the engine (role 'engine') reads the sequence",
+      );
     this.reader ??= new KafkaSequencedReader(this.kafka, this.names, this.opts.reader);
     await this.reader.start();
     return this.reader;
@@ -75,7 +86,12 @@ export class KafkaCommandLog implements CommandLog {
     return this.reader?.lastSeq() ?? 0;
   }
 
+  /** Engine: see KafkaSequencedReader.waitFor. Append-only: false after timeoutMs (it never learns seqs). */
   async waitFor(after: number, timeoutMs: number): Promise<boolean> {
+    if (this.opts.role !== "engine") {
+      await new Promise((r) => setTimeout(r, timeoutMs));
+      return false;
+    }
     return (await this.startReader()).waitFor(after, timeoutMs);
   }
 

@@ -427,6 +427,7 @@ export class KafkaSequencedReader {
       }
       if (!head) {
         if (out.length > 0) break;
+        if (this.closed) throw new Error("sequenced reader is closed");
         if (!(await this.sleepUntilArrival(this.replayWaitMs)))
           throw new SequenceCorruptError(`recorded input ${run.topic}@${offset} did not arrive in time`);
         this.throwIfFatal();
