@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { RowDataPacket } from "mysql2/promise";
 import { int, type Queryable } from "./db.js";
 import { positionIdOf } from "./ids.js";
+import { whenReady } from "./redis.js";
 import { CACHED_ORDER_STATUSES, RedisKeys, TTL_SECONDS } from "./redis-keys.js";
 import { orderRecordOf } from "./report-db.js";
 import { accountCacheValue, orderCacheValue, positionCacheValue } from "./wire.js";
@@ -25,6 +26,7 @@ export async function rebuildCache(
   instruments: readonly Instrument[],
   keys = new RedisKeys(),
 ): Promise<RebuildResult> {
+  await whenReady(redis);
   const bySymbol = new Map(instruments.map((i) => [i.symbolId, i]));
   const [defs] = await db.query<RowDataPacket[]>("SELECT definition FROM instruments");
   for (const r of defs) {

@@ -49,6 +49,7 @@ import type { Kafka } from "kafkajs";
 import { type BookSnapshotText, BookState } from "./book-state.js";
 import { accountIdOf, positionIdOf } from "./ids.js";
 import { OutputConsumer, type OutputConsumerOptions } from "./output-consumer.js";
+import { whenReady } from "./redis.js";
 import { CACHED_ORDER_STATUSES, RedisKeys, TTL_SECONDS } from "./redis-keys.js";
 import { nameOf } from "./savers/bulk.js";
 import {
@@ -195,6 +196,7 @@ export class Notifier {
 
   /** Seeds books from the cached snapshots (if still there), then starts consuming. */
   async start(): Promise<void> {
+    await whenReady(this.opts.redis);
     for (const inst of this.instruments.values()) {
       const cached = await this.opts.redis.get(this.keys.orderbook(inst.symbol));
       if (cached) this.book(inst).load(JSON.parse(cached) as BookSnapshotText);

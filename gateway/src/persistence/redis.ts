@@ -16,3 +16,19 @@ export function createRedis(url = redisUrlFromEnv()): Redis {
     retryStrategy: (times) => Math.min(times * 100, 2000), // reconnect every ≤ 2 s, for ever
   });
 }
+
+/** Resolves once the client is connected (commands fail at once before that: no offline queue). */
+export async function whenReady(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => {
+      redis.off("ready", ok);
+      reject(new Error(`Redis not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const ok = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    redis.once("ready", ok);
+  });
+}

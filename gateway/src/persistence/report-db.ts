@@ -4,7 +4,7 @@
 import { type Instrument, QUOTE_ASSET } from "@perpx/shared/domain";
 import { formatDecimal, formatMoney, formatRate } from "@perpx/shared/fixed";
 import type { RowDataPacket } from "mysql2/promise";
-import { int, type Queryable } from "./db.js";
+import { createDbPool, int, type Pool, type Queryable, reportUrlFromEnv } from "./db.js";
 import {
   type OrderRecord,
   type OrderView,
@@ -340,4 +340,21 @@ export class ReportDb {
       updateTime: r ? int(r.update_time) : 0,
     };
   }
+}
+
+/** A ReportDb on MYSQL_REPORT_URL (default MYSQL_URL) with its own pool; end the pool when done. */
+export function openReportDb(
+  instruments: readonly Instrument[],
+  url = reportUrlFromEnv(),
+): { report: ReportDb; pool: Pool } {
+  const pool = createDbPool(url);
+  return { report: new ReportDb(pool, instruments), pool };
+}
+
+/** The instruments saved from INSTRUMENT events (for processes that start after those events expired). */
+export async function loadInstruments(db: Queryable): Promise<Instrument[]> {
+  const [rows] = await db.query<RowDataPacket[]>("SELECT definition FROM instruments ORDER BY symbol_id");
+  return rows.map(
+    (r) => (typeof r.definition === "string" ? JSON.parse(r.definition) : r.definition) as Instrument,
+  );
 }
