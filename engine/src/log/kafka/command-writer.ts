@@ -15,6 +15,7 @@ import type { Command } from "@perpx/shared/commands";
 import type { Kafka, Message, Producer } from "kafkajs";
 import { LogUnavailableError } from "../log-unavailable.js";
 import { encodeCommand, inputTopicFor } from "./command-message.js";
+import { withTimeout } from "./timeout.js";
 import { INPUT_TOPICS, type InputTopic, type KafkaNames } from "./topics.js";
 
 /** Where a command was written: its coordinates in an input topic (not its engine seq). */
@@ -110,7 +111,11 @@ export class KafkaCommandWriter {
         if (group.length === 0) continue;
         const deadline = Math.min(...group.map((p) => p.deadline));
         try {
-          const positions = await withDeadline(this.send(group), deadline);
+          const positions = await withTimeout(
+            this.send(group),
+            deadline - Date.now(),
+            () => new LogUnavailableError("Kafka did not acknowledge within the append deadline"),
+          );
           for (let i = 0; i < group.length; i++) this.settle(group[i] as Pending, positions[i] ?? []);
         } catch (e) {
           const err = LogUnavailableError.is(e)
@@ -196,24 +201,4 @@ export class KafkaCommandWriter {
     if (old) void old.disconnect().catch(() => undefined);
     else if (pending) void pending.then((p) => p.disconnect()).catch(() => undefined);
   }
-}
-
-function withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
-  const ms = Math.max(0, deadline - Date.now());
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new LogUnavailableError(`Kafka did not acknowledge within the append deadline`)),
-      ms,
-    );
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }

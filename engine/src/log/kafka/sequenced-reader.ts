@@ -16,17 +16,16 @@
 // records as long as the sequence points at them (retention: for ever, or past the oldest snapshot).
 import { randomUUID } from "node:crypto";
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
-import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
+import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import { decodeCommand } from "./command-message.js";
-import {
-  decodeSequenceRecord,
-  encodeSequenceRecord,
-  pushPick,
-  type Run,
-  runsLength,
-  type SeqRecord,
-} from "./sequence-message.js";
+import { type Buffered, InputBuffer } from "./input-buffer.js";
+import { RecordedSequence, type SeqRun, SequenceCorruptError } from "./recorded-sequence.js";
+import { decodeSequenceRecord, pushPick, type Run, runsLength } from "./sequence-message.js";
+import { SequencerFencedError, SequenceWriter } from "./sequence-writer.js";
+import { withTimeout } from "./timeout.js";
 import { INPUT_TOPICS, type InputTopic, type KafkaNames, SEQUENCE_TOPIC } from "./topics.js";
+
+export { SequenceCorruptError, SequencerFencedError };
 
 export interface SequencedReaderOptions {
   /** fence the previous writer with a transactional producer (default true; false = idempotent only) */
@@ -47,88 +46,25 @@ export interface SequencedReaderOptions {
   onError?: (e: unknown) => void;
 }
 
-/** The sequence topic has another writer now: this engine must stop (not retriable). */
-export class SequencerFencedError extends Error {
-  readonly code = "SEQUENCER_FENCED" as const;
-  readonly retriable = false as const;
-  override name = "SequencerFencedError";
-}
-
-/** The recorded sequence cannot be followed (gap, conflict, or an input record that is gone). */
-export class SequenceCorruptError extends Error {
-  readonly code = "SEQUENCE_CORRUPT" as const;
-  readonly retriable = false as const;
-  override name = "SequenceCorruptError";
-}
-
-interface Buffered {
-  offset: number;
-  cmd: Command;
-  /** global arrival counter: the live merge order */
-  arrival: number;
-}
-
-/** FIFO of fetched records of one input topic (head index instead of Array.shift). */
-class TopicBuffer {
-  items: Buffered[] = [];
-  head = 0;
-  /** next offset accepted (records below are stale re-deliveries) */
-  expected = 0;
-  positioned = false;
-  paused = false;
-  get size(): number {
-    return this.items.length - this.head;
-  }
-  peek(): Buffered | undefined {
-    return this.items[this.head];
-  }
-  drop(): void {
-    this.head++;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-  }
-}
-
-/** A recorded run with its first seq, for lookups by seq. */
-interface SeqRun {
-  firstSeq: number;
-  topic: InputTopic;
-  partition: number;
-  offset: number;
-  count: number;
-}
-
-const FENCED = new Set([
-  "INVALID_PRODUCER_EPOCH",
-  "PRODUCER_FENCED",
-  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
-]);
-
 export class KafkaSequencedReader {
   private readonly instance: string;
-  private readonly fencing: boolean;
   private readonly maxBuffered: number;
-  private readonly writeTimeoutMs: number;
   private readonly replayWaitMs: number;
   private readonly backoffMs: number;
   private readonly fetchWaitMs: number;
   private readonly onError: (e: unknown) => void;
 
-  private producer: Producer | undefined;
+  private readonly writer: SequenceWriter;
   private consumer: Consumer | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
   private fatal: Error | undefined;
 
-  private readonly runs: SeqRun[] = [];
-  private recorded = 0;
-  private readonly maxRecordedOffset = new Map<InputTopic, number>();
+  private readonly seq = new RecordedSequence();
   private recovered = false;
   private recoveryDone: (() => void) | undefined;
 
-  private readonly buffers = new Map<InputTopic, TopicBuffer>();
+  private readonly buffers = new Map<InputTopic, InputBuffer>();
   private arrivals = 0;
   /** seq the next read() must ask for (undefined until the first read positions the inputs) */
   private nextSeq: number | undefined;
@@ -145,13 +81,12 @@ export class KafkaSequencedReader {
     opts: SequencedReaderOptions = {},
   ) {
     this.instance = opts.instanceId ?? randomUUID();
-    this.fencing = opts.fencing ?? true;
     this.maxBuffered = opts.maxBuffered ?? 20_000;
-    this.writeTimeoutMs = opts.writeTimeoutMs ?? 5000;
+    this.writer = new SequenceWriter(kafka, names, opts.fencing ?? true, opts.writeTimeoutMs ?? 5000);
     this.replayWaitMs = opts.replayWaitMs ?? 30_000;
     this.backoffMs = opts.retryBackoffMs ?? 200;
     this.onError = opts.onError ?? (() => undefined);
-    for (const t of INPUT_TOPICS) this.buffers.set(t, new TopicBuffer());
+    for (const t of INPUT_TOPICS) this.buffers.set(t, new InputBuffer());
     this.fetchWaitMs = opts.fetchWaitMs ?? 50;
   }
 
@@ -163,12 +98,12 @@ export class KafkaSequencedReader {
 
   /** seq of the last recorded (sequenced) command; 0 when none. */
   lastSeq(): number {
-    return this.recorded;
+    return this.seq.last;
   }
 
-  /** The recorded decisions as runs (for tests and the decoder CLI). */
+  /** The recorded decisions as runs (tests, ops). */
   recordedRuns(): readonly Readonly<SeqRun>[] {
-    return this.runs;
+    return this.seq.runs;
   }
 
   async read(from: number, max: number): Promise<LoggedCommand[]> {
@@ -178,7 +113,7 @@ export class KafkaSequencedReader {
     else if (from !== this.nextSeq)
       throw new RangeError(`read(${from}): the Kafka sequenced reader continues at ${this.nextSeq}`);
     if (max <= 0) return [];
-    const out = from <= this.recorded ? await this.replay(from, max) : await this.live(max);
+    const out = from <= this.seq.last ? await this.replay(from, max) : await this.live(max);
     this.resumeDrained();
     return out;
   }
@@ -188,7 +123,7 @@ export class KafkaSequencedReader {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.fatal || this.closed) return false;
-      if (this.recorded > after) return true;
+      if (this.seq.last > after) return true;
       const now = Date.now();
       if (now >= deadline) return false;
       if (this.nextSeq !== undefined && this.hasLiveInput() && now >= this.backoffUntil) return true;
@@ -201,17 +136,15 @@ export class KafkaSequencedReader {
     this.closed = true;
     this.wake();
     const c = this.consumer;
-    const p = this.producer;
     this.consumer = undefined;
-    this.producer = undefined;
-    await Promise.all([c?.disconnect().catch(() => undefined), p?.disconnect().catch(() => undefined)]);
+    await Promise.all([c?.disconnect().catch(() => undefined), this.writer.close()]);
   }
 
   // ------------------------------------------------------------------------------------------- start
 
   private async doStart(): Promise<void> {
     // the start record marks the end of what was recorded before us: read up to it
-    await this.writeRecord({ v: 1, type: "start", instance: this.instance, at: Date.now() });
+    await this.writer.write({ v: 1, type: "start", instance: this.instance, at: Date.now() });
     const consumer = this.kafka.consumer({
       // our own group, never committed: positions come from the recorded sequence, not from Kafka
       groupId: this.names.group(`matching_engine_sequencer.${this.instance}`),
@@ -253,28 +186,8 @@ export class KafkaSequencedReader {
     // inputs wait until the first read() says where to start (a snapshot's seq)
     consumer.pause(INPUT_TOPICS.map((t) => ({ topic: this.names.topic(t) })));
     for (const b of this.buffers.values()) b.paused = true;
-    await withTimeout(recovered, this.replayWaitMs, "recovery of the recorded sequence");
+    await withTimeout(recovered, this.replayWaitMs, () => timedOut("recovery of the recorded sequence"));
     this.throwIfFatal();
-  }
-
-  private async makeProducer(): Promise<Producer> {
-    const producer = this.fencing
-      ? this.kafka.producer({
-          transactionalId: `${this.names.topic(SEQUENCE_TOPIC)}.writer`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          // CONCURRENT_TRANSACTIONS right after a commit is normal: retry it quickly, not after 300 ms
-          retry: { retries: 30, initialRetryTime: 5, maxRetryTime: 100 },
-        })
-      : this.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
-        });
-    await producer.connect();
-    return producer;
   }
 
   // ------------------------------------------------------------------------------------- consumption
@@ -290,7 +203,7 @@ export class KafkaSequencedReader {
         }
         try {
           const rec = decodeSequenceRecord(m.value);
-          if (rec.type === "seq") this.learn(rec);
+          if (rec.type === "seq") this.seq.learn(rec);
           else if (rec.instance === this.instance) this.finishRecovery();
         } catch (e) {
           this.fail(e instanceof SequenceCorruptError ? e : new SequenceCorruptError(String(e)));
@@ -322,84 +235,21 @@ export class KafkaSequencedReader {
     this.wake();
   }
 
-  /** Adds one recorded decision; duplicates of known decisions (a retried write) must be identical. */
-  private learn(rec: SeqRecord): void {
-    let seq = rec.first;
-    if (seq > this.recorded + 1)
-      throw new SequenceCorruptError(`gap in the recorded sequence: ${this.recorded} then ${seq}`);
-    for (const [topic, partition, offset, count] of rec.runs) {
-      for (let i = 0; i < count; i++, seq++) {
-        if (seq <= this.recorded) {
-          const known = this.pickAt(seq);
-          if (known.topic !== topic || known.offset !== offset + i)
-            throw new SequenceCorruptError(`two decisions for seq ${seq}`);
-          continue;
-        }
-        this.record(topic, partition, offset + i);
-      }
-    }
-  }
-
-  private record(topic: InputTopic, partition: number, offset: number): void {
-    const seq = ++this.recorded;
-    const last = this.runs[this.runs.length - 1];
-    if (
-      last &&
-      last.topic === topic &&
-      last.partition === partition &&
-      last.offset + last.count === offset &&
-      last.firstSeq + last.count === seq
-    )
-      last.count++;
-    else this.runs.push({ firstSeq: seq, topic, partition, offset, count: 1 });
-    const prev = this.maxRecordedOffset.get(topic) ?? -1;
-    if (offset > prev) this.maxRecordedOffset.set(topic, offset);
-  }
-
   private finishRecovery(): void {
     this.recovered = true;
     this.consumer?.pause([{ topic: this.names.topic(SEQUENCE_TOPIC) }]);
     this.recoveryDone?.();
   }
 
-  /** Index of the run holding seq (binary search). */
-  private runIndex(seq: number): number {
-    let lo = 0;
-    let hi = this.runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.runs[mid] as SeqRun).firstSeq <= seq) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  private pickAt(seq: number): { topic: InputTopic; offset: number } {
-    const r = this.runs[this.runIndex(seq)];
-    if (!r || seq < r.firstSeq || seq >= r.firstSeq + r.count)
-      throw new RangeError(`seq ${seq} not recorded`);
-    return { topic: r.topic, offset: r.offset + (seq - r.firstSeq) };
-  }
-
   /** First read: seek every input topic to the first record needed from seq `from` on. */
   private position(from: number): void {
-    if (from < 1 || from > this.recorded + 1)
-      throw new RangeError(`read(${from}): the recorded sequence ends at ${this.recorded}`);
+    if (from < 1 || from > this.seq.last + 1)
+      throw new RangeError(`read(${from}): the recorded sequence ends at ${this.seq.last}`);
     const consumer = this.consumer;
     if (!consumer) throw new Error("sequenced reader is closed");
-    const start = new Map<InputTopic, number>();
-    if (from <= this.recorded) {
-      const i0 = this.runIndex(from);
-      this.runCursor = i0;
-      for (let i = i0; i < this.runs.length && start.size < INPUT_TOPICS.length; i++) {
-        const r = this.runs[i] as SeqRun;
-        if (start.has(r.topic)) continue;
-        start.set(r.topic, r.offset + Math.max(0, from - r.firstSeq));
-      }
-    }
-    for (const t of INPUT_TOPICS) {
-      const buf = this.buffers.get(t) as TopicBuffer;
-      const offset = start.get(t) ?? (this.maxRecordedOffset.get(t) ?? -1) + 1;
+    if (from <= this.seq.last) this.runCursor = this.seq.runIndex(from);
+    for (const [t, offset] of this.seq.startOffsets(from)) {
+      const buf = this.buffers.get(t) as InputBuffer;
       buf.expected = offset;
       buf.positioned = true;
       buf.paused = false;
@@ -414,12 +264,13 @@ export class KafkaSequencedReader {
   private async replay(from: number, max: number): Promise<LoggedCommand[]> {
     const out: LoggedCommand[] = [];
     let seq = from;
+    const runs = this.seq.runs;
     let ri = this.runCursor;
-    while (out.length < max && seq <= this.recorded) {
-      while ((this.runs[ri] as SeqRun).firstSeq + (this.runs[ri] as SeqRun).count <= seq) ri++;
-      const run = this.runs[ri] as SeqRun;
+    while (out.length < max && seq <= this.seq.last) {
+      while ((runs[ri] as SeqRun).firstSeq + (runs[ri] as SeqRun).count <= seq) ri++;
+      const run = runs[ri] as SeqRun;
       const offset = run.offset + (seq - run.firstSeq);
-      const buf = this.buffers.get(run.topic) as TopicBuffer;
+      const buf = this.buffers.get(run.topic) as InputBuffer;
       let head = buf.peek();
       while (head && head.offset < offset) {
         buf.drop(); // a record that never got a seq (it was undecodable)
@@ -460,7 +311,7 @@ export class KafkaSequencedReader {
       const cmds: Command[] = [];
       const bufs = [...this.buffers].filter(([, b]) => b.positioned);
       while (cmds.length < max) {
-        let best: [InputTopic, TopicBuffer] | undefined;
+        let best: [InputTopic, InputBuffer] | undefined;
         let bestArrival = Number.POSITIVE_INFINITY;
         for (const entry of bufs) {
           const h = entry[1].peek();
@@ -478,68 +329,26 @@ export class KafkaSequencedReader {
       if (cmds.length === 0) return [];
       decision = { runs, cmds };
     }
-    const first = this.recorded + 1;
+    const first = this.seq.last + 1;
     try {
-      await this.writeRecord({ v: 1, type: "seq", first, runs: decision.runs });
+      await this.writer.write({ v: 1, type: "seq", first, runs: decision.runs });
     } catch (e) {
       this.pending = decision;
-      if (isFenced(e)) {
-        this.fail(new SequencerFencedError(`another engine took over ${SEQUENCE_TOPIC}: ${String(e)}`));
-        this.throwIfFatal();
+      if (e instanceof SequencerFencedError) {
+        this.fail(e);
+        throw e;
       }
       this.backoffUntil = Date.now() + this.backoffMs;
       this.onError(e);
-      this.dropProducer();
       return [];
     }
     this.pending = undefined;
-    for (const [topic, partition, offset, count] of decision.runs)
-      for (let i = 0; i < count; i++) this.record(topic, partition, offset + i);
     if (runsLength(decision.runs) !== decision.cmds.length) throw new Error("decision runs/cmds mismatch");
+    this.seq.recordRuns(decision.runs);
     const out = decision.cmds.map((cmd, i) => ({ seq: first + i, cmd }));
     this.nextSeq = first + out.length;
-    this.runCursor = this.runs.length - 1;
+    this.runCursor = this.seq.runs.length - 1;
     return out;
-  }
-
-  private async writeRecord(rec: Parameters<typeof encodeSequenceRecord>[0]): Promise<void> {
-    if (this.closed) throw new Error("sequenced reader is closed");
-    this.producer ??= await withTimeout(
-      this.makeProducer(),
-      this.writeTimeoutMs,
-      "sequence producer connect",
-    );
-    const producer = this.producer;
-    const msg = {
-      topic: this.names.topic(SEQUENCE_TOPIC),
-      acks: -1,
-      messages: [{ value: encodeSequenceRecord(rec) }],
-    };
-    const write = async () => {
-      if (!this.fencing) {
-        await producer.send(msg);
-        return;
-      }
-      const tx = await producer.transaction();
-      try {
-        await tx.send(msg);
-        await tx.commit();
-      } catch (e) {
-        await tx.abort().catch(() => undefined);
-        throw e;
-      }
-    };
-    await withTimeout(write(), this.writeTimeoutMs, "sequence write");
-  }
-
-  /**
-   * After a failed write the producer is dropped; the next write makes a fresh one (a new producer id;
-   * re-initialising the transactional id also aborts a transaction left half done).
-   */
-  private dropProducer(): void {
-    const old = this.producer;
-    this.producer = undefined;
-    void old?.disconnect().catch(() => undefined);
   }
 
   private resumeDrained(): void {
@@ -590,27 +399,4 @@ export class KafkaSequencedReader {
   }
 }
 
-function isFenced(e: unknown): boolean {
-  for (let x = e, depth = 0; x && typeof x === "object" && depth < 4; depth++) {
-    const { type, cause, originalError } = x as { type?: unknown; cause?: unknown; originalError?: unknown };
-    if (typeof type === "string" && FENCED.has(type)) return true;
-    x = cause ?? originalError;
-  }
-  return false;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
+const timedOut = (what: string) => new Error(`${what} timed out`);
