@@ -8,13 +8,16 @@ export function redisUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.REDIS_URL ?? "redis://127.0.0.1:6379";
 }
 
-export function createRedis(url = redisUrlFromEnv()): Redis {
-  return new Redis(url, {
+/** `onError` hears connection errors (the commands that fail report theirs to their caller too). */
+export function createRedis(url = redisUrlFromEnv(), onError: (e: Error) => void = () => undefined): Redis {
+  const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
     retryStrategy: (times) => Math.min(times * 100, 2000), // reconnect every ≤ 2 s, for ever
   });
+  redis.on("error", onError);
+  return redis;
 }
 
 /** Resolves once the client is connected (commands fail at once before that: no offline queue). */

@@ -56,7 +56,7 @@ if (what !== "savers") {
   } finally {
     await pool.end();
   }
-  const redis = createRedis(redisUrlFromEnv());
+  const redis = createRedis(redisUrlFromEnv(), (e) => onError(e, 0));
   const notifier = new Notifier({ kafka, names, redis, instruments: [...instruments.values()], onError });
   await notifier.start();
   log(`notifier running: ${names.group("matching_engine_notifier")}`);

@@ -483,3 +483,63 @@ test("Redis flushed: the cache is rebuilt from MySQL with the same values", asyn
   const t = await redis.ttl(`${p}orders:userId_1:orderId_1006`);
   assert.ok(t > 86_300 && t <= 86_400);
 });
+
+test("Redis outage: the notifier retries the same chunk and applies it once Redis is back", async () => {
+  await notifier?.stop();
+  const proxy = new TcpProxy("127.0.0.1", Number(new URL(redisUrlFromEnv()).port || 6379));
+  await proxy.start();
+  const viaProxy = createRedis(`redis://127.0.0.1:${proxy.port}`);
+  const n = new Notifier({
+    kafka: kf.kafka,
+    names: kf.names,
+    redis: viaProxy,
+    keys,
+    instruments: DEFAULT_INSTRUMENTS,
+    ...retry,
+  });
+  notifier = n;
+  try {
+    await n.start();
+    proxy.down();
+    const seq = 16;
+    await publish([
+      {
+        ev: Ev.ORDER,
+        seq,
+        ts: ts(seq),
+        orderId: 1006,
+        clientOrderId: "c-1006",
+        userId: 1,
+        symbolId: 1,
+        side: Side.BUY,
+        type: 0,
+        tif: 0,
+        status: OrderStatus.CANCELED,
+        price: 490_000,
+        stopPrice: 0,
+        origQty: 10,
+        executedQty: 0,
+        cumQuoteUnits: 0,
+        reduceOnly: false,
+        closePosition: false,
+        workingType: 0,
+        stp: 1,
+        rejectReason: 0,
+        createTime: ts(15),
+      },
+    ]);
+    await eventually("the notifier to fail a few times", 10_000, () => n.consumer.stats.failures >= 3);
+    assert.ok(await redis.exists(`${keys.prefix}orders:userId_1:orderId_1006`));
+    proxy.up();
+    await eventually("the cancelled order to leave the cache", 15_000, async () => {
+      return (await redis.exists(`${keys.prefix}orders:userId_1:orderId_1006`)) === 0;
+    });
+    assert.equal(await redis.exists(`${keys.prefix}orders:userId_1:tmpId_c-1006`), 0);
+    assert.equal(await redis.get(`${keys.prefix}notifier:cursor:matching_engine_output`), "16:0");
+  } finally {
+    await n.stop();
+    notifier = undefined;
+    viaProxy.disconnect();
+    await proxy.stop();
+  }
+});
