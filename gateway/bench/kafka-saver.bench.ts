@@ -96,6 +96,9 @@ function eventsOf(seq: number): EngineEvent[] {
   ];
 }
 
+/** set once the throw-away resources exist, for the time-limit guard */
+let cleanup: (() => Promise<void>) | undefined;
+
 async function main(): Promise<void> {
   const kafka = makeKafka({ brokers: brokersFromEnv(), clientId: "perpx-bench-saver" });
   const admin = kafka.admin();
@@ -105,6 +108,10 @@ async function main(): Promise<void> {
   const base = new URL(mysqlUrlFromEnv());
   base.pathname = `/perpx_bench_${randomBytes(4).toString("hex")}`;
   const url = base.toString();
+  cleanup = async () => {
+    await deleteTopics(admin, names).catch(() => undefined);
+    await dropDatabase(url).catch(() => undefined);
+  };
   await ensureDatabase(url);
   const pool = createDbPool(url, { connectionLimit: 8 });
   try {
@@ -181,7 +188,8 @@ async function main(): Promise<void> {
 
 const guard = setTimeout(() => {
   process.stderr.write("saver bench: time limit (150 s) reached\n");
-  process.exit(1);
+  // best effort: remove the throw-away topics and database before leaving
+  void Promise.race([cleanup?.(), new Promise((r) => setTimeout(r, 5000))]).finally(() => process.exit(1));
 }, 150_000);
 guard.unref();
 await main();

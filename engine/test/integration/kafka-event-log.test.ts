@@ -7,7 +7,7 @@ import { type EngineEvent, Ev } from "@perpx/shared/events";
 import { KafkaEventLog } from "../../src/log/kafka/event-log.js";
 import { type DecodedEventBatch, decodeEventBatch } from "../../src/log/kafka/event-message.js";
 import { readMessages } from "../../src/log/kafka/ops.js";
-import type { OutputTopic } from "../../src/log/kafka/topics.js";
+import { deleteTopics, ensureTopics, KafkaNames, type OutputTopic } from "../../src/log/kafka/topics.js";
 import { type KafkaEnv, kafkaEnv } from "./kafka-env.js";
 
 let env: KafkaEnv;
@@ -127,4 +127,30 @@ test("events are routed, batched and positioned; a restarted engine publishes no
   assert.equal(new Set(all).size, all.length, "no position twice");
   assert.equal(all.length, 3 * 5 + 12);
   assert.deepEqual(positions(await readAll("orderbook_output")).slice(-2), ["4.0:6", "5.0:6"]);
+});
+
+test("a message above maxBytesPerMessage is split, positions stay exact", async () => {
+  const names = new KafkaNames(`${env.names.prefix}split.`);
+  await ensureTopics(env.admin, names, 1);
+  try {
+    const log = new KafkaEventLog(env.kafka, names, { maxBytesPerMessage: 700 });
+    await log.connect();
+    await log.publish([...eventsFor(3), ...eventsFor(4)]); // 15 + 3 events, ~280 bytes each
+    await log.close();
+    const batches: DecodedEventBatch[] = [];
+    await readMessages(
+      env.kafka,
+      names.topic("matching_engine_output"),
+      (m) => {
+        assert.ok((m.value?.length ?? 0) <= 700 || decodeEventBatch(m.value).count === 1);
+        batches.push(decodeEventBatch(m.value));
+      },
+      { fromBeginning: true, timeoutMs: 10_000, groupPrefix: names.prefix },
+    );
+    assert.ok(batches.length >= 6);
+    const pos = positions(batches).map((p) => p.split(":")[0]);
+    assert.deepEqual(pos, [...Array.from({ length: 15 }, (_, i) => `3.${i}`), "4.0", "4.1", "4.2"]);
+  } finally {
+    await deleteTopics(env.admin, names);
+  }
 });

