@@ -6,7 +6,8 @@ NPM ?= npm
 STAMP := node_modules/.perpx-installed
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
-        up down status bench clean replay admin-key curl-flow snapshot logs
+        up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics migrate \
+        topics lag
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -61,6 +62,17 @@ down: ## stop the services this project started
 
 status: ## say which services are up and where
 	@scripts/services.sh status
+
+kafka-topics: build ## create the Kafka topics of the distributed mode (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX)
+	@node scripts/kafka-topics.mjs create
+
+topics: kafka-topics ## same as kafka-topics (issue 9 name)
+
+lag: build ## consumer lag of every perpx consumer group (KAFKA_BROKERS)
+	@node scripts/kafka-topics.mjs lag
+
+migrate: build ## apply the MySQL migrations of the read side (MYSQL_URL)
+	@node scripts/migrate.mjs
 
 bench: build ## run the benchmarks and print results
 	@echo "==> benchmarks"
