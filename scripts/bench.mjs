@@ -5,7 +5,7 @@
 // artifacts/bench/<name>.md so docs/BENCHMARKS.md can be refreshed from a real run.
 //   node scripts/bench.mjs [filter]     e.g. `node scripts/bench.mjs book`
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -41,4 +41,14 @@ for (const f of chosen) {
   console.log(`<== ${name}: exit ${res.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (res.status !== 0) failed++;
 }
+// docs/BENCHMARKS.md = the hand-written header + every section recorded so far (a filtered run
+// refreshes its own sections and keeps the others' last recorded ones).
+const header = readFileSync(join(root, "docs", "benchmarks-header.md"), "utf8");
+const sections = readdirSync(outDir)
+  .filter((f) => f.endsWith(".md"))
+  .sort()
+  .map((f) => readFileSync(join(outDir, f), "utf8").trim())
+  .filter((t) => t.length > 0);
+writeFileSync(join(root, "docs", "BENCHMARKS.md"), `${header.trim()}\n\n${sections.join("\n\n")}\n`);
+console.log(`\nwrote docs/BENCHMARKS.md (${sections.length} sections)`);
 process.exit(failed ? 1 : 0);
