@@ -97,7 +97,11 @@ export class DistributedEngineLink implements EngineLink {
           if (isStale()) return;
           this.onMessage(m.value);
           resolveOffset(m.offset);
-          if (!this.caughtUp && this.catchUpTarget !== undefined && BigInt(m.offset) + 1n >= this.catchUpTarget)
+          if (
+            !this.caughtUp &&
+            this.catchUpTarget !== undefined &&
+            BigInt(m.offset) + 1n >= this.catchUpTarget
+          )
             this.markCaughtUp();
         }
       },

@@ -60,8 +60,11 @@ class TopicWriter {
   // the message being filled: its events and the idx of each (their seq is in the event)
   events: EngineEvent[] = [];
   idxs: number[] = [];
-  /** closed messages waiting for a send, with the event count each covers */
-  ready: { value: Buffer; events: number }[] = [];
+  /**
+   * closed messages waiting for a send, with the event count each covers for publish() promises
+   * (`dropped`: how many of those were dropped on resume, not sent — a marker message carries them)
+   */
+  ready: { value: Buffer; events: number; dropped?: number }[] = [];
 
   constructor(readonly topic: OutputTopic) {}
 }
@@ -148,7 +151,9 @@ export class KafkaEventLog {
    * An EngineRunner subscriber: publishes each applied batch (errors go to onError, sends retry).
    * With `markApplied` every batch also carries the runner's applied seq (see publish).
    */
-  subscriber(opts: { markApplied?: boolean } = {}): (events: readonly EngineEvent[], lastSeq: number) => void {
+  subscriber(
+    opts: { markApplied?: boolean } = {},
+  ): (events: readonly EngineEvent[], lastSeq: number) => void {
     return (events, lastSeq) => {
       void this.publish(events, opts.markApplied ? lastSeq : undefined).catch(this.onError);
     };
@@ -171,7 +176,7 @@ export class KafkaEventLog {
     let idx = w.idx;
     if (w.resumeAfter && !isAfter(seq, idx, w.resumeAfter)) ({ seq, idx } = w.resumeAfter);
     const value = encodeEvents({ firstSeq: seq, firstIdx: idx, seq, lastIdx: idx, count: 0, applied }, []);
-    w.ready.push({ value, events: this.pendingCounted });
+    w.ready.push({ value, events: this.pendingCounted, dropped: this.pendingCounted });
     this.pendingCounted = 0;
   }
 
@@ -230,7 +235,9 @@ export class KafkaEventLog {
     this.encode(w, 0, w.events.length, parts, applied);
     const counted = w.topic === "matching_engine_output" ? this.pendingCounted : 0;
     if (w.topic === "matching_engine_output") this.pendingCounted = 0;
-    parts.forEach((value, i) => w.ready.push({ value, events: i === parts.length - 1 ? counted : 0 }));
+    parts.forEach((value, i) => {
+      w.ready.push({ value, events: i === parts.length - 1 ? counted : 0 });
+    });
     w.events = [];
     w.idxs = [];
   }
@@ -277,6 +284,7 @@ export class KafkaEventLog {
         const topicMessages: { topic: string; messages: Message[] }[] = [];
         let bytes = 0;
         let events = 0;
+        let dropped = 0;
         const taken: [TopicWriter, number][] = [];
         for (const w of this.writers.values()) {
           let n = 0;
@@ -286,10 +294,11 @@ export class KafkaEventLog {
             n < w.ready.length &&
             (n === 0 || topicBytes + (w.ready[n]?.value.length ?? 0) <= this.maxTopicSendBytes)
           ) {
-            const m = w.ready[n] as { value: Buffer; events: number };
+            const m = w.ready[n] as { value: Buffer; events: number; dropped?: number };
             messages.push({ value: m.value });
             topicBytes += m.value.length;
             events += m.events;
+            dropped += m.dropped ?? 0;
             n++;
           }
           bytes += topicBytes;
@@ -319,7 +328,7 @@ export class KafkaEventLog {
         this.stats.sends++;
         this.stats.messages += topicMessages.reduce((s, t) => s + t.messages.length, 0);
         this.stats.bytes += bytes;
-        this.stats.events += events;
+        this.stats.events += events - dropped;
         this.resolveWaiters();
       }
     } finally {
