@@ -4,7 +4,7 @@
 //  - KAFKA_BROKERS set → the distributed gateway (`make run-gateway`): commands to Kafka, read model fed
 //    by the engine process's output topic (distributed/launch.ts); run the engine (`make run-engine`) and
 //    the read side (`make run-savers`) next to it. Also KAFKA_TOPIC_PREFIX.
-// Configuration from env (SPEC §1): HOST, HTTP_PORT, WS_PORT, DATA_DIR, NODE_ID, EXCHANGE_ADMIN_KEY/SECRET,
+// Configuration from env (SPEC §1): HOST, HTTP_PORT, WS_PORT, DATA_DIR, GATEWAY_NODE_ID, EXCHANGE_ADMIN_KEY/SECRET,
 // DEMO_FEED (on|off, embedded only), LOG_LEVEL.
 import { configFromEnv } from "./config.js";
 import { launchDistributed } from "./distributed/launch.js";

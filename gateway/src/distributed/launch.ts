@@ -8,7 +8,7 @@
 // Every gateway instance reads the whole output topic with its own throw-away consumer group (no shared
 // group, nothing committed): the read model is an in-process projection, rebuilt at every start (so a
 // gateway needs the output topic's history: 7 days' retention today). Reads from Redis / the report DB
-// (ReportDb) instead are a later step. Instances need distinct NODE_IDs (ids.ts) and share their
+// (ReportDb) instead are a later step. Instances need distinct GATEWAY_NODE_IDs (ids.ts) and share their
 // API-key store only if DATA_DIR is shared. No schedulers run here: the engine process runs them.
 import { makeKafka } from "@perpx/engine/log/kafka/client";
 import { KafkaCommandLog } from "@perpx/engine/log/kafka/kafka-command-log";
