@@ -7,7 +7,7 @@ STAMP := node_modules/.perpx-installed
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
         up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics migrate \
-        topics lag
+        topics lag run-engine run-gateway run-savers
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -73,6 +73,15 @@ lag: build ## consumer lag of every perpx consumer group (KAFKA_BROKERS)
 
 migrate: build ## apply the MySQL migrations of the read side (MYSQL_URL)
 	@node scripts/migrate.mjs
+
+run-engine: build ## distributed: the engine process (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DATA_DIR; topics must exist)
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/engine} node engine/dist/src/bin/engine.js
+
+run-gateway: build ## distributed: a gateway (REST + WS) on Kafka (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DATA_DIR, GATEWAY_NODE_ID)
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/gateway} node gateway/dist/src/main.js
+
+run-savers: build ## distributed: the four MySQL savers and the Redis notifier (KAFKA_BROKERS, MYSQL_URL, REDIS_URL)
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} node gateway/dist/src/persistence/run.js all
 
 bench: build ## run the benchmarks and print results
 	@echo "==> benchmarks"

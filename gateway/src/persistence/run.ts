@@ -3,16 +3,12 @@
 //   node gateway/dist/src/persistence/run.js notifier   the Redis cache writer and pub/sub notifier
 //   node gateway/dist/src/persistence/run.js all        both in one process
 // Env: KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, MYSQL_URL, REDIS_URL. SIGINT/SIGTERM stop consuming cleanly
-// (the last chunk is either committed with its cursor or redelivered).
+// (the last chunk is either committed with its cursor or redelivered). The work is in read-side.ts.
 import { brokersFromEnv, makeKafka } from "@perpx/engine/log/kafka/client";
 import { KafkaNames } from "@perpx/engine/log/kafka/topics";
-import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
-import { createDbPool, ensureDatabase, mysqlUrlFromEnv } from "./db.js";
-import { migrate } from "./migrator.js";
-import { Notifier } from "./notifier.js";
+import { mysqlUrlFromEnv } from "./db.js";
+import { runNotifier, runSavers } from "./read-side.js";
 import { createRedis, redisUrlFromEnv } from "./redis.js";
-import { loadInstruments } from "./report-db.js";
-import { startSavers } from "./savers/index.js";
 
 const what = process.argv[2] ?? "all";
 if (!["savers", "notifier", "all"].includes(what)) {
@@ -30,38 +26,17 @@ const names = new KafkaNames(process.env.KAFKA_TOPIC_PREFIX ?? "");
 const stops: (() => Promise<void>)[] = [];
 
 if (what !== "notifier") {
-  const url = mysqlUrlFromEnv();
-  await ensureDatabase(url);
-  const pool = createDbPool(url, { connectionLimit: 8 });
-  const conn = await pool.getConnection();
-  const m = await migrate(conn);
-  conn.release();
-  log(`MySQL schema version ${m.current}`);
-  const savers = await startSavers({ kafka, names, pool, onError });
-  log(`savers running: ${savers.map((s) => s.groupId).join(", ")}`);
-  stops.push(async () => {
-    await Promise.all(savers.map((s) => s.consumer.stop()));
-    await pool.end();
-  });
+  const s = await runSavers({ kafka, names, mysqlUrl: mysqlUrlFromEnv(), onError });
+  log(`MySQL schema version ${s.schema}`);
+  log(`savers running: ${s.savers.map((x) => x.groupId).join(", ")}`);
+  stops.push(s.stop);
 }
 if (what !== "savers") {
-  // instruments listed after the defaults: from MySQL when reachable (their INSTRUMENT events may have
-  // left the 7-day output topic); the notifier also learns them from new INSTRUMENT events
-  const instruments = new Map(DEFAULT_INSTRUMENTS.map((i) => [i.symbolId, i]));
-  const pool = createDbPool(mysqlUrlFromEnv(), { connectionLimit: 1 });
-  try {
-    for (const i of await loadInstruments(pool)) instruments.set(i.symbolId, i);
-  } catch (e) {
-    log(`instruments from MySQL not loaded (${(e as Error).message}); using the defaults`);
-  } finally {
-    await pool.end();
-  }
   const redis = createRedis(redisUrlFromEnv(), (e) => onError(e, 0));
-  const notifier = new Notifier({ kafka, names, redis, instruments: [...instruments.values()], onError });
-  await notifier.start();
+  const n = await runNotifier({ kafka, names, redis, mysqlUrl: mysqlUrlFromEnv(), onError, log });
   log(`notifier running: ${names.group("matching_engine_notifier")}`);
   stops.push(async () => {
-    await notifier.stop();
+    await n.stop();
     redis.disconnect();
   });
 }

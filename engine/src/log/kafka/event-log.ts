@@ -13,7 +13,13 @@
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import type { Kafka, Message, Producer } from "kafkajs";
-import { decodeEventBatch, type EventPosition, encodeEvents, isAfter } from "./event-message.js";
+import {
+  decodeEventBatch,
+  type EventBatchHeader,
+  type EventPosition,
+  encodeEvents,
+  isAfter,
+} from "./event-message.js";
 import { type KafkaNames, OUTPUT_TOPICS, type OutputTopic } from "./topics.js";
 
 export interface EventLogOptions {
@@ -54,8 +60,11 @@ class TopicWriter {
   // the message being filled: its events and the idx of each (their seq is in the event)
   events: EngineEvent[] = [];
   idxs: number[] = [];
-  /** closed messages waiting for a send, with the event count each covers */
-  ready: { value: Buffer; events: number }[] = [];
+  /**
+   * closed messages waiting for a send, with the event count each covers for publish() promises
+   * (`dropped`: how many of those were dropped on resume, not sent — a marker message carries them)
+   */
+  ready: { value: Buffer; events: number; dropped?: number }[] = [];
 
   constructor(readonly topic: OutputTopic) {}
 }
@@ -114,11 +123,17 @@ export class KafkaEventLog {
     return new Map([...this.writers].map(([t, w]) => [t, w.resumeAfter]));
   }
 
-  /** Queues events (in engine order) and resolves once all of them are acknowledged by Kafka. */
-  publish(events: readonly EngineEvent[]): Promise<void> {
+  /**
+   * Queues events (in engine order) and resolves once all of them are acknowledged by Kafka.
+   * `applied` (the engine's applied seq after this batch) closes the batch's last message on
+   * matching_engine_output with an "applied up to" marker (a count-0 marker message when the batch put
+   * no event there), so readers learn that commands without events are done (event-message.ts).
+   */
+  publish(events: readonly EngineEvent[], applied?: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error("event log closed"));
     try {
       for (const ev of events) this.route(ev);
+      if (applied !== undefined) this.markApplied(applied);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -132,11 +147,37 @@ export class KafkaEventLog {
     return done;
   }
 
-  /** An EngineRunner subscriber: publishes each applied batch (errors go to onError, sends retry). */
-  subscriber(): (events: readonly EngineEvent[], lastSeq: number) => void {
-    return (events) => {
-      void this.publish(events).catch(this.onError);
+  /**
+   * An EngineRunner subscriber: publishes each applied batch (errors go to onError, sends retry).
+   * With `markApplied` every batch also carries the runner's applied seq (see publish).
+   */
+  subscriber(
+    opts: { markApplied?: boolean } = {},
+  ): (events: readonly EngineEvent[], lastSeq: number) => void {
+    return (events, lastSeq) => {
+      void this.publish(events, opts.markApplied ? lastSeq : undefined).catch(this.onError);
     };
+  }
+
+  /** highest "applied up to" marker queued */
+  private appliedMarked = 0;
+
+  private markApplied(applied: number): void {
+    if (applied <= this.appliedMarked) return;
+    this.appliedMarked = applied;
+    const w = this.writers.get("matching_engine_output") as TopicWriter;
+    if (w.events.length > 0) {
+      this.close1(w, applied);
+      return;
+    }
+    // no open message: a count-0 marker repeating the last published position (never one before the
+    // resume position, so readLastPositions after another restart still finds the true last event)
+    let seq = w.seq;
+    let idx = w.idx;
+    if (w.resumeAfter && !isAfter(seq, idx, w.resumeAfter)) ({ seq, idx } = w.resumeAfter);
+    const value = encodeEvents({ firstSeq: seq, firstIdx: idx, seq, lastIdx: idx, count: 0, applied }, []);
+    w.ready.push({ value, events: this.pendingCounted, dropped: this.pendingCounted });
+    this.pendingCounted = 0;
   }
 
   /** Events accepted but not acknowledged yet. */
@@ -188,28 +229,33 @@ export class KafkaEventLog {
   private pendingCounted = 0;
 
   /** Closes the message being filled (split in halves while it is above maxBytesPerMessage). */
-  private close1(w: TopicWriter): void {
+  private close1(w: TopicWriter, applied?: number): void {
     if (w.events.length === 0) return;
     const parts: Buffer[] = [];
-    this.encode(w, 0, w.events.length, parts);
+    this.encode(w, 0, w.events.length, parts, applied);
     const counted = w.topic === "matching_engine_output" ? this.pendingCounted : 0;
     if (w.topic === "matching_engine_output") this.pendingCounted = 0;
-    parts.forEach((value, i) => w.ready.push({ value, events: i === parts.length - 1 ? counted : 0 }));
+    parts.forEach((value, i) => {
+      w.ready.push({ value, events: i === parts.length - 1 ? counted : 0 });
+    });
     w.events = [];
     w.idxs = [];
   }
 
-  private encode(w: TopicWriter, lo: number, hi: number, out: Buffer[]): void {
+  /** `applied` goes on the message holding the last event only. */
+  private encode(w: TopicWriter, lo: number, hi: number, out: Buffer[], applied?: number): void {
     const first = w.events[lo] as EngineEvent;
     const last = w.events[hi - 1] as EngineEvent;
+    const header: EventBatchHeader = {
+      firstSeq: first.seq,
+      firstIdx: w.idxs[lo] as number,
+      seq: last.seq,
+      lastIdx: w.idxs[hi - 1] as number,
+      count: hi - lo,
+    };
+    if (applied !== undefined && hi === w.events.length) header.applied = applied;
     const value = encodeEvents(
-      {
-        firstSeq: first.seq,
-        firstIdx: w.idxs[lo] as number,
-        seq: last.seq,
-        lastIdx: w.idxs[hi - 1] as number,
-        count: hi - lo,
-      },
+      header,
       lo === 0 && hi === w.events.length ? w.events : w.events.slice(lo, hi),
     );
     if (value.length <= this.maxBytes || hi - lo === 1) {
@@ -218,7 +264,7 @@ export class KafkaEventLog {
     }
     const mid = (lo + hi) >> 1;
     this.encode(w, lo, mid, out);
-    this.encode(w, mid, hi, out);
+    this.encode(w, mid, hi, out, applied);
   }
 
   // -------------------------------------------------------------------------------------------- send
@@ -238,6 +284,7 @@ export class KafkaEventLog {
         const topicMessages: { topic: string; messages: Message[] }[] = [];
         let bytes = 0;
         let events = 0;
+        let dropped = 0;
         const taken: [TopicWriter, number][] = [];
         for (const w of this.writers.values()) {
           let n = 0;
@@ -247,10 +294,11 @@ export class KafkaEventLog {
             n < w.ready.length &&
             (n === 0 || topicBytes + (w.ready[n]?.value.length ?? 0) <= this.maxTopicSendBytes)
           ) {
-            const m = w.ready[n] as { value: Buffer; events: number };
+            const m = w.ready[n] as { value: Buffer; events: number; dropped?: number };
             messages.push({ value: m.value });
             topicBytes += m.value.length;
             events += m.events;
+            dropped += m.dropped ?? 0;
             n++;
           }
           bytes += topicBytes;
@@ -280,7 +328,7 @@ export class KafkaEventLog {
         this.stats.sends++;
         this.stats.messages += topicMessages.reduce((s, t) => s + t.messages.length, 0);
         this.stats.bytes += bytes;
-        this.stats.events += events;
+        this.stats.events += events - dropped;
         this.resolveWaiters();
       }
     } finally {

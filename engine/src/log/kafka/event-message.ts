@@ -51,19 +51,31 @@ export interface EventBatchHeader {
   seq: number;
   lastIdx: number;
   count: number;
+  /**
+   * Optional "applied up to" marker: the engine had applied every command with seq ≤ applied when this
+   * message was closed, and every event of those commands on this topic is in this message or before
+   * it. Lets a reader know that commands which produced no event (or no further event) are done. Set on
+   * the last message of each engine batch on matching_engine_output; a message with count 0 carries only
+   * the marker (its seq/lastIdx then repeat the position of the last event published before it).
+   */
+  applied?: number;
+}
+
+function appliedField(h: EventBatchHeader): string {
+  return h.applied === undefined ? "" : `,"applied":${h.applied}`;
 }
 
 /** Builds a message from events already serialized one by one (the event log measures sizes with them). */
 export function encodeEventBatch(h: EventBatchHeader, eventJson: readonly string[]): Buffer {
   return Buffer.from(
-    `{"v":1,"firstSeq":${h.firstSeq},"firstIdx":${h.firstIdx},"seq":${h.seq},"lastIdx":${h.lastIdx},"count":${h.count},"events":[${eventJson.join(",")}]}`,
+    `{"v":1,"firstSeq":${h.firstSeq},"firstIdx":${h.firstIdx},"seq":${h.seq},"lastIdx":${h.lastIdx},"count":${h.count}${appliedField(h)},"events":[${eventJson.join(",")}]}`,
   );
 }
 
 /** Same layout, with the events serialized in one JSON.stringify call (≈3× faster than one per event). */
 export function encodeEvents(h: EventBatchHeader, events: readonly EngineEvent[]): Buffer {
   return Buffer.from(
-    `{"v":1,"firstSeq":${h.firstSeq},"firstIdx":${h.firstIdx},"seq":${h.seq},"lastIdx":${h.lastIdx},"count":${h.count},"events":${JSON.stringify(events)}}`,
+    `{"v":1,"firstSeq":${h.firstSeq},"firstIdx":${h.firstIdx},"seq":${h.seq},"lastIdx":${h.lastIdx},"count":${h.count}${appliedField(h)},"events":${JSON.stringify(events)}}`,
   );
 }
 
@@ -90,7 +102,8 @@ export function decodeEventBatch(value: Buffer | string | null): DecodedEventBat
     throw new EventDecodeError("not JSON");
   }
   if (m.v !== EVENT_MESSAGE_VERSION) throw new EventDecodeError(`unknown version ${String(m.v)}`);
-  const { firstSeq, firstIdx, seq, lastIdx, count, events } = m;
+  const { firstSeq, firstIdx, seq, lastIdx, count, events, applied } = m;
+  if (applied !== undefined && !Number.isSafeInteger(applied)) throw new EventDecodeError("bad applied");
   if (
     !Number.isSafeInteger(firstSeq) ||
     !Number.isSafeInteger(firstIdx) ||
@@ -123,7 +136,7 @@ export function decodeEventBatch(value: Buffer | string | null): DecodedEventBat
   }
   if (events.length > 0 && (prevSeq !== seq || idx !== lastIdx))
     throw new EventDecodeError("last event does not match seq/lastIdx");
-  return {
+  const decoded: DecodedEventBatch = {
     firstSeq: firstSeq as number,
     firstIdx: firstIdx as number,
     seq: seq as number,
@@ -131,4 +144,6 @@ export function decodeEventBatch(value: Buffer | string | null): DecodedEventBat
     count: events.length,
     events: out,
   };
+  if (applied !== undefined) decoded.applied = applied as number;
+  return decoded;
 }
