@@ -4,6 +4,7 @@
 // from MySQL holds exactly what the notifier wrote. Products that may pass 2^53 are done in BigInt.
 import { type Instrument, notionalFactor } from "@perpx/shared/domain";
 import { formatDecimal, formatDecimalBig, formatMoney, MONEY_DECIMALS } from "@perpx/shared/fixed";
+import type { OrderView } from "../read-model/views.js";
 
 /** An order as the read side keeps it: integer amounts, enums by name. */
 export interface OrderRecord {
@@ -43,29 +44,8 @@ export function quoteMoney(inst: Instrument, valueUnits: number): string {
   return formatDecimalBig(BigInt(valueUnits) * BigInt(notionalFactor(inst)), MONEY_DECIMALS);
 }
 
-export interface OrderView {
-  orderId: string;
-  clientOrderId: string;
-  symbol: string;
-  side: string;
-  type: string;
-  status: string;
-  price: string;
-  origQty: string;
-  executedQty: string;
-  avgPrice: string;
-  cumQuote: string;
-  timeInForce: string;
-  reduceOnly: boolean;
-  closePosition: boolean;
-  stopPrice: string;
-  workingType: string;
-  selfTradePreventionMode: string;
-  positionSide: "BOTH";
-  rejectReason?: string;
-  time: number;
-  updateTime: number;
-}
+/** The one OrderView shape (SPEC §8.3): the report DB answers exactly what the memory read model does. */
+export type { OrderView };
 
 export function orderView(o: OrderRecord, inst: Instrument): OrderView {
   const v: OrderView = {
