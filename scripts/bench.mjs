@@ -41,14 +41,25 @@ for (const f of chosen) {
   console.log(`<== ${name}: exit ${res.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (res.status !== 0) failed++;
 }
-// docs/BENCHMARKS.md = the hand-written header + every section recorded so far (a filtered run
-// refreshes its own sections and keeps the others' last recorded ones).
-const header = readFileSync(join(root, "docs", "benchmarks-header.md"), "utf8");
-const sections = readdirSync(outDir)
-  .filter((f) => f.endsWith(".md"))
+// docs/BENCHMARKS.md = the hand-written header (docs/benchmarks-header.md) + one block per benchmark,
+// each between <!-- bench:NAME --> markers. A run replaces the blocks of the benchmarks it ran and keeps
+// every other block as last recorded, so a filtered run never drops the others' figures.
+const docPath = join(root, "docs", "BENCHMARKS.md");
+const header = readFileSync(join(root, "docs", "benchmarks-header.md"), "utf8").trim();
+const blocks = new Map();
+if (existsSync(docPath)) {
+  const re = /<!-- bench:([\w.-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g;
+  for (const m of readFileSync(docPath, "utf8").matchAll(re)) blocks.set(m[1], m[2].trim());
+}
+for (const f of chosen) {
+  const name = basename(f, ".bench.js");
+  const text = readFileSync(join(outDir, `${name}.md`), "utf8").trim();
+  if (text) blocks.set(name, text);
+}
+const body = [...blocks.keys()]
   .sort()
-  .map((f) => readFileSync(join(outDir, f), "utf8").trim())
-  .filter((t) => t.length > 0);
-writeFileSync(join(root, "docs", "BENCHMARKS.md"), `${header.trim()}\n\n${sections.join("\n\n")}\n`);
-console.log(`\nwrote docs/BENCHMARKS.md (${sections.length} sections)`);
+  .map((name) => `<!-- bench:${name} -->\n${blocks.get(name)}\n<!-- /bench:${name} -->`)
+  .join("\n\n");
+writeFileSync(docPath, `${header}\n\n${body}\n`);
+console.log(`\nupdated docs/BENCHMARKS.md (${chosen.length} of ${blocks.size} sections from this run)`);
 process.exit(failed ? 1 : 0);
