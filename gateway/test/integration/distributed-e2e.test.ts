@@ -7,86 +7,28 @@
 // an engine restart from its snapshot + Kafka replay (same state hash, nothing duplicated downstream); a
 // saver group reset (nothing duplicated); a gateway whose Kafka is unreachable answers 503.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { makeKafka } from "@perpx/engine/log/kafka/client";
-import { groupLag, resetGroup } from "@perpx/engine/log/kafka/ops";
-import { OrderBook } from "@perpx/engine/matcher/order-book";
-import { type DistributedEngine, openDistributedEngine } from "@perpx/engine/runtime/distributed-engine";
-import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
-import type { Redis } from "ioredis";
+import { resetGroup } from "@perpx/engine/log/kafka/ops";
 import type { RowDataPacket } from "mysql2/promise";
 import { makeConfig } from "../../src/config.js";
-import { type DistributedGateway, launchDistributed } from "../../src/distributed/launch.js";
-import {
-  type RunningNotifier,
-  type RunningSavers,
-  runNotifier,
-  runSavers,
-} from "../../src/persistence/read-side.js";
-import { createRedis, redisUrlFromEnv, whenReady } from "../../src/persistence/redis.js";
-import { RedisKeys, TTL_SECONDS } from "../../src/persistence/redis-keys.js";
+import { launchDistributed } from "../../src/distributed/launch.js";
+import { TTL_SECONDS } from "../../src/persistence/redis-keys.js";
 import { arr, type KeyPair, obj, RestClient } from "../embedded/client.js";
-import { eventually, type KafkaEnv, kafkaEnv, type MysqlEnv, mysqlEnv } from "./read-side-env.js";
+import { DistributedStack, SAVER_GROUPS } from "./distributed-stack.js";
+import { eventually } from "./read-side-env.js";
 
 const ADMIN: KeyPair = { apiKey: "dist-admin-key-0001", apiSecret: "dist-admin-secret-0123456789abcdef" };
-const env = { ...process.env, EXCHANGE_ADMIN_KEY: ADMIN.apiKey, EXCHANGE_ADMIN_SECRET: ADMIN.apiSecret };
-const engineDir = mkdtempSync(join(tmpdir(), "perpx-dist-engine-"));
-const gatewayDir = mkdtempSync(join(tmpdir(), "perpx-dist-gw-"));
-const SAVER_GROUPS = [
-  "matching_engine_saver_accounts",
-  "matching_engine_saver_positions",
-  "matching_engine_saver_orders",
-  "matching_engine_saver_trades",
-] as const;
 
-let my: MysqlEnv;
-let kf: KafkaEnv;
-let redis: Redis;
-let sub: Redis;
-let keys: RedisKeys;
-let engine: DistributedEngine | undefined;
-let savers: RunningSavers | undefined;
-let notifier: RunningNotifier | undefined;
-let gw: DistributedGateway | undefined;
+let st: DistributedStack;
 let rest: RestClient;
-const warnings: string[] = [];
-const saverErrors: unknown[] = [];
 
 // shared between the tests (they run in order)
 let alice: { id: number; key: KeyPair };
 let bob: { id: number; key: KeyPair };
 
-function startEngine(): Promise<DistributedEngine> {
-  return openDistributedEngine({
-    kafka: kf.kafka,
-    names: kf.names,
-    dataDir: engineDir,
-    bookFactory: (id) => new OrderBook(id),
-    initialInstruments: DEFAULT_INSTRUMENTS,
-    snapshotEvery: 0,
-    schedulers: false,
-    reader: { fencing: true },
-    onWarning: (m) => warnings.push(m),
-  });
-}
-
-async function startSavers(): Promise<RunningSavers> {
-  return runSavers({
-    kafka: kf.kafka,
-    names: kf.names,
-    mysqlUrl: my.url,
-    retryInitialMs: 50,
-    retryMaxMs: 300,
-    onError: (e) => void saverErrors.push(e),
-  });
-}
-
 async function rows(sql: string, args: unknown[] = []): Promise<RowDataPacket[]> {
-  const [r] = await my.pool.query<RowDataPacket[]>(sql, args);
+  const [r] = await st.my.pool.query<RowDataPacket[]>(sql, args);
   return r;
 }
 
@@ -98,51 +40,14 @@ async function counts(): Promise<Record<string, number>> {
   return out;
 }
 
-/** every saver group (and the notifier) has committed up to the end of matching_engine_output */
-async function readSideCaughtUp(): Promise<void> {
-  const groups = [...SAVER_GROUPS, "matching_engine_notifier"].map((g) => kf.names.group(g));
-  await eventually("the read side to catch up", 20_000, async () => {
-    const lag = await groupLag(kf.admin, kf.names, groups);
-    const main = lag.filter((l) => l.topic === kf.names.topic("matching_engine_output"));
-    return groups.every((g) => main.some((l) => l.group === g)) && main.every((l) => l.lag === "0");
-  });
-}
-
 before(async () => {
-  [my, kf] = await Promise.all([mysqlEnv("dist"), kafkaEnv("dist")]);
-  redis = createRedis(redisUrlFromEnv());
-  sub = createRedis(redisUrlFromEnv());
-  await Promise.all([whenReady(redis), whenReady(sub)]);
-  keys = new RedisKeys(`perpx-it:${randomBytes(4).toString("hex")}:`);
-  engine = await startEngine();
-  savers = await startSavers();
-  notifier = await runNotifier({ kafka: kf.kafka, names: kf.names, redis, keys, retryInitialMs: 50 });
-  gw = await launchDistributed({
-    config: makeConfig({ dataDir: gatewayDir, port: 0, logLevel: "warn", rateLimit: { enabled: false } }),
-    env,
-    kafka: kf.kafka,
-    names: kf.names,
-    wsPort: 0,
-    startupTimeoutMs: 20_000,
-    onWarning: (m, e) => warnings.push(`${m}: ${String(e)}`),
-  });
-  assert.equal(gw.caughtUp, true);
-  rest = new RestClient(await gw.listen());
+  st = await DistributedStack.start({ tag: "dist", admin: ADMIN });
+  assert.equal(st.gw?.caughtUp, true);
+  rest = st.rest;
 });
 
 after(async () => {
-  await gw?.close();
-  await engine?.close();
-  await Promise.all([savers?.stop(), notifier?.stop()]);
-  if (redis) {
-    const mine = await redis.keys(`${keys.prefix}*`);
-    if (mine.length) await redis.del(...mine);
-    redis.disconnect();
-  }
-  sub?.disconnect();
-  await Promise.all([my?.cleanup(), kf?.cleanup()]);
-  rmSync(engineDir, { recursive: true, force: true });
-  rmSync(gatewayDir, { recursive: true, force: true });
+  await st?.close();
 });
 
 test("admin sets up two users who trade through Kafka; MySQL rows, Redis keys and pub/sub match", async () => {
@@ -172,8 +77,8 @@ test("admin sets up two users who trade through Kafka; MySQL rows, Redis keys an
 
   // bob's private channel, before he trades
   const notes: Record<string, unknown>[] = [];
-  await sub.subscribe(keys.userChannel(bob.id));
-  sub.on("message", (_ch: string, msg: string) => notes.push(JSON.parse(msg) as Record<string, unknown>));
+  await st.sub.subscribe(st.keys.userChannel(bob.id));
+  st.sub.on("message", (_ch: string, msg: string) => notes.push(JSON.parse(msg) as Record<string, unknown>));
 
   const a = rest.as(alice.key);
   const b = rest.as(bob.key);
@@ -226,7 +131,7 @@ test("admin sets up two users who trade through Kafka; MySQL rows, Redis keys an
   assert.equal(obj(r.body).status, "NEW", JSON.stringify(r.body));
   const restingId = Number(obj(r.body).orderId);
 
-  await readSideCaughtUp();
+  await st.readSideCaughtUp();
 
   // MySQL: notional 0.1 × 50 000 = 5 000 USDT; taker fee 2.5, maker fee 1.0 (micro-USDT integers)
   const orders = await rows("SELECT * FROM orders WHERE order_id IN (?, ?, ?) ORDER BY order_id", [
@@ -284,26 +189,30 @@ test("admin sets up two users who trade through Kafka; MySQL rows, Redis keys an
   // Redis: the seed's key names and TTLs
   const day = TTL_SECONDS.account;
   const ttlIn = async (key: string, max: number) => {
-    const ttl = await redis.ttl(key);
+    const ttl = await st.redis.ttl(key);
     assert.ok(ttl > max - 120 && ttl <= max, `${key}: ttl ${ttl}, expected ≈ ${max}`);
   };
-  const bobAcc = JSON.parse((await redis.get(keys.account(bob.id, bob.id))) ?? "null") as Record<
+  const bobAcc = JSON.parse((await st.redis.get(st.keys.account(bob.id, bob.id))) ?? "null") as Record<
     string,
     unknown
   >;
   assert.equal(bobAcc.crossWalletBalance, "9997.500000");
-  await ttlIn(keys.account(bob.id, bob.id), day);
-  await ttlIn(keys.accountAsset(alice.id, "USDT"), day);
+  await ttlIn(st.keys.account(bob.id, bob.id), day);
+  await ttlIn(st.keys.accountAsset(alice.id, "USDT"), day);
   const bobPos = JSON.parse(
-    (await redis.get(keys.position(bob.id, bob.id, `${bob.id}-1`))) ?? "null",
+    (await st.redis.get(st.keys.position(bob.id, bob.id, `${bob.id}-1`))) ?? "null",
   ) as Record<string, unknown>;
   assert.equal(bobPos.positionAmt, "0.100");
-  await ttlIn(keys.position(bob.id, bob.id, `${bob.id}-1`), day);
-  await ttlIn(keys.order(alice.id, restingId), day);
-  await ttlIn(keys.orderTmp(alice.id, "a-2"), day);
-  assert.equal(await redis.exists(keys.order(alice.id, aliceOrderId)), 0, "a filled order is not cached");
-  await ttlIn(keys.ticker("BTCUSDT"), TTL_SECONDS.ticker);
-  await ttlIn(keys.orderbook("BTCUSDT"), TTL_SECONDS.orderbook);
+  await ttlIn(st.keys.position(bob.id, bob.id, `${bob.id}-1`), day);
+  await ttlIn(st.keys.order(alice.id, restingId), day);
+  await ttlIn(st.keys.orderTmp(alice.id, "a-2"), day);
+  assert.equal(
+    await st.redis.exists(st.keys.order(alice.id, aliceOrderId)),
+    0,
+    "a filled order is not cached",
+  );
+  await ttlIn(st.keys.ticker("BTCUSDT"), TTL_SECONDS.ticker);
+  await ttlIn(st.keys.orderbook("BTCUSDT"), TTL_SECONDS.orderbook);
 
   // pub/sub: bob heard about his order and his fill
   await eventually("bob's notifications", 5_000, () => notes.some((n) => n.type === "trade"));
@@ -326,14 +235,15 @@ test("engine restart from snapshot + Kafka replay: same state hash, nothing dupl
     clientOrderId: "b-2",
   });
   assert.equal(obj(r.body).status, "NEW", JSON.stringify(r.body));
-  await engine!.runner.flushSnapshots();
-  await readSideCaughtUp();
+  await st.engine!.runner.flushSnapshots();
+  await st.readSideCaughtUp();
   const before = await counts();
-  const seq1 = engine!.runner.appliedSeq;
-  const hash1 = engine!.sequencer.stateHash();
-  await engine!.close();
+  const seq1 = st.engine!.runner.appliedSeq;
+  const hash1 = st.engine!.sequencer.stateHash();
+  await st.engine!.close();
 
-  engine = await startEngine();
+  st.engine = await st.startEngine();
+  const engine = st.engine;
   assert.equal(engine.restoredFrom, snapSeq);
   assert.equal(engine.runner.appliedSeq, seq1);
   assert.equal(engine.sequencer.stateHash(), hash1);
@@ -351,15 +261,15 @@ test("engine restart from snapshot + Kafka replay: same state hash, nothing dupl
     clientOrderId: "b-3",
   });
   assert.equal(obj(r.body).status, "NEW", JSON.stringify(r.body));
-  await readSideCaughtUp();
+  await st.readSideCaughtUp();
   const afterRestart = await counts();
   assert.deepEqual(afterRestart, { ...before, orders: before.orders! + 1 });
 
   // a saver group reset to the beginning rewrites nothing
-  await savers!.stop();
-  for (const g of SAVER_GROUPS) await resetGroup(kf.kafka, kf.admin, kf.names.group(g), "earliest");
-  savers = await startSavers();
-  await readSideCaughtUp();
+  await st.savers!.stop();
+  for (const g of SAVER_GROUPS) await resetGroup(st.kf.kafka, st.kf.admin, st.kf.names.group(g), "earliest");
+  st.savers = await st.startSavers();
+  await st.readSideCaughtUp();
   assert.deepEqual(await counts(), afterRestart);
 });
 
@@ -372,10 +282,10 @@ test("a gateway whose Kafka is unreachable answers 503 LOG_UNAVAILABLE and ackno
   });
   // same data dir: the same key store, so bob's key is known
   const down = await launchDistributed({
-    config: makeConfig({ dataDir: gatewayDir, port: 0, logLevel: "fatal", rateLimit: { enabled: false } }),
-    env,
+    config: makeConfig({ dataDir: st.gatewayDir, port: 0, logLevel: "fatal", rateLimit: { enabled: false } }),
+    env: st.env,
     kafka: dead,
-    names: kf.names,
+    names: st.kf.names,
     wsPort: null,
     appendTimeoutMs: 1_500,
     startupTimeoutMs: 1_000,
