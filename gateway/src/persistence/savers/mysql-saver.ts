@@ -23,6 +23,8 @@ export interface SaverStats {
 
 export class MysqlSaver implements EventSink {
   readonly stats: SaverStats = { transactions: 0, rows: 0, skippedEvents: 0 };
+  /** the cursor row is known to exist (reset on any failure: its insert may have been rolled back) */
+  private cursorEnsured = false;
 
   /** `pool` may be a getter so an operator (or a test) can point the saver at another server. */
   constructor(
@@ -51,6 +53,7 @@ export class MysqlSaver implements EventSink {
       await conn.commit();
       this.stats.transactions++;
     } catch (e) {
+      this.cursorEnsured = false;
       broken = isConnectionError(e);
       if (!broken) await conn.rollback().catch(() => undefined);
       throw e;
@@ -60,17 +63,23 @@ export class MysqlSaver implements EventSink {
     }
   }
 
-  /** The saver's cursor, locked for this transaction (created at (0, -1) the first time). */
+  /**
+   * The saver's cursor, locked for this transaction (created at (0, -1) the first time). The row is
+   * inserted if missing BEFORE it is locked: a SELECT … FOR UPDATE on a missing row takes a gap lock,
+   * and several savers inserting into that gap at once deadlock (seen on every cold start).
+   */
   private async lockCursor(conn: PoolConnection): Promise<{ seq: number; idx: number }> {
-    const sel = "SELECT last_seq, last_idx FROM applied_sequences WHERE consumer = ? FOR UPDATE";
-    let [rows] = await conn.query<RowDataPacket[]>(sel, [this.consumer]);
-    if (rows.length === 0) {
+    if (!this.cursorEnsured) {
       await conn.query(
-        "INSERT INTO applied_sequences (consumer, last_seq, last_idx, update_time) VALUES (?, 0, -1, ?)",
+        "INSERT IGNORE INTO applied_sequences (consumer, last_seq, last_idx, update_time) VALUES (?, 0, -1, ?)",
         [this.consumer, Date.now()],
       );
-      [rows] = await conn.query<RowDataPacket[]>(sel, [this.consumer]);
+      this.cursorEnsured = true;
     }
+    const [rows] = await conn.query<RowDataPacket[]>(
+      "SELECT last_seq, last_idx FROM applied_sequences WHERE consumer = ? FOR UPDATE",
+      [this.consumer],
+    );
     const r = rows[0];
     if (!r) throw new Error(`no applied_sequences row for ${this.consumer}`);
     return { seq: int(r.last_seq), idx: int(r.last_idx) };
