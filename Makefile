@@ -6,7 +6,8 @@ NPM ?= npm
 STAMP := node_modules/.perpx-installed
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
-        up down status bench clean replay admin-key curl-flow
+        up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics migrate \
+        topics lag run-engine run-gateway run-savers
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -33,8 +34,8 @@ format: setup ## apply Biome formatting and safe fixes
 	@$(NPM) run -s format
 
 run: build ## start the exchange on the embedded default (no external service)
-	@echo "==> starting the embedded exchange (Ctrl-C stops it)"
-	@node gateway/dist/src/main.js
+	@echo "==> starting the embedded exchange (Ctrl-C stops it; log also in $${DATA_DIR:-./data}/perpx.log)"
+	@mkdir -p $${DATA_DIR:-./data} && set -o pipefail && node gateway/dist/src/main.js 2>&1 | tee -i -a $${DATA_DIR:-./data}/perpx.log
 
 test: build lint test-unit up test-integration ## everything: lint, type check, unit, services, integration
 	@echo "==> all tests passed"
@@ -62,6 +63,26 @@ down: ## stop the services this project started
 status: ## say which services are up and where
 	@scripts/services.sh status
 
+kafka-topics: build ## create the Kafka topics of the distributed mode (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX)
+	@node scripts/kafka-topics.mjs create
+
+topics: kafka-topics ## same as kafka-topics (issue 9 name)
+
+lag: build ## consumer lag of every perpx consumer group (KAFKA_BROKERS)
+	@node scripts/kafka-topics.mjs lag
+
+migrate: build ## apply the MySQL migrations of the read side (MYSQL_URL)
+	@node scripts/migrate.mjs
+
+run-engine: build ## distributed: the engine process (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DATA_DIR; topics must exist)
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/engine} node engine/dist/src/bin/engine.js
+
+run-gateway: build ## distributed: a gateway (REST + WS) on Kafka (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DATA_DIR, GATEWAY_NODE_ID)
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/gateway} node gateway/dist/src/main.js
+
+run-savers: build ## distributed: the four MySQL savers and the Redis notifier (KAFKA_BROKERS, MYSQL_URL, REDIS_URL)
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} node gateway/dist/src/persistence/run.js all
+
 bench: build ## run the benchmarks and print results
 	@echo "==> benchmarks"
 	@node scripts/bench.mjs
@@ -76,6 +97,12 @@ admin-key: ## say where the admin credential is and how to use it
 	elif [ -r "$$f" ]; then echo "admin key file: $$f (mode 0600, JSON {apiKey, apiSecret});"; \
 	  echo "sign requests as in SPEC §8.1, e.g. scripts/curl-flow.sh reads it"; \
 	else echo "no admin key yet: 'make run' creates $$f on first start (or set EXCHANGE_ADMIN_KEY/SECRET)"; fi
+
+snapshot: ## ask the running exchange for an engine snapshot now (admin API)
+	@scripts/admin-call.sh POST /api/v1/admin/snapshot '{}'
+
+logs: ## follow the exchange log written by `make run` ($$DATA_DIR/perpx.log)
+	@f=$${DATA_DIR:-./data}/perpx.log; [ -f "$$f" ] || { echo "no $$f yet: start the exchange with 'make run'"; exit 1; }; tail -n 100 -F "$$f"
 
 curl-flow: ## run the README's curl walk-through against a running exchange
 	@scripts/curl-flow.sh

@@ -5,7 +5,7 @@
 // artifacts/bench/<name>.md so docs/BENCHMARKS.md can be refreshed from a real run.
 //   node scripts/bench.mjs [filter]     e.g. `node scripts/bench.mjs book`
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -41,4 +41,25 @@ for (const f of chosen) {
   console.log(`<== ${name}: exit ${res.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (res.status !== 0) failed++;
 }
+// docs/BENCHMARKS.md = the hand-written header (docs/benchmarks-header.md) + one block per benchmark,
+// each between <!-- bench:NAME --> markers. A run replaces the blocks of the benchmarks it ran and keeps
+// every other block as last recorded, so a filtered run never drops the others' figures.
+const docPath = join(root, "docs", "BENCHMARKS.md");
+const header = readFileSync(join(root, "docs", "benchmarks-header.md"), "utf8").trim();
+const blocks = new Map();
+if (existsSync(docPath)) {
+  const re = /<!-- bench:([\w.-]+) -->\n([\s\S]*?)\n<!-- \/bench:\1 -->/g;
+  for (const m of readFileSync(docPath, "utf8").matchAll(re)) blocks.set(m[1], m[2].trim());
+}
+for (const f of chosen) {
+  const name = basename(f, ".bench.js");
+  const text = readFileSync(join(outDir, `${name}.md`), "utf8").trim();
+  if (text) blocks.set(name, text);
+}
+const body = [...blocks.keys()]
+  .sort()
+  .map((name) => `<!-- bench:${name} -->\n${blocks.get(name)}\n<!-- /bench:${name} -->`)
+  .join("\n\n");
+writeFileSync(docPath, `${header}\n\n${body}\n`);
+console.log(`\nupdated docs/BENCHMARKS.md (${chosen.length} of ${blocks.size} sections from this run)`);
 process.exit(failed ? 1 : 0);

@@ -5,28 +5,10 @@
 #   scripts/curl-flow.sh [BASE_URL]      default http://127.0.0.1:8080; admin key from $DATA_DIR/admin-key.json
 set -euo pipefail
 BASE=${1:-http://${HOST:-127.0.0.1}:${HTTP_PORT:-8080}}
-ADMIN_FILE=${DATA_DIR:-./data}/admin-key.json
-if [ -n "${EXCHANGE_ADMIN_KEY:-}" ]; then
-  ADMIN_KEY=$EXCHANGE_ADMIN_KEY ADMIN_SECRET=$EXCHANGE_ADMIN_SECRET
-else
-  [ -r "$ADMIN_FILE" ] || { echo "no $ADMIN_FILE: start the exchange with 'make run' first" >&2; exit 1; }
-  ADMIN_KEY=$(sed -n 's/.*"apiKey": *"\([^"]*\)".*/\1/p' "$ADMIN_FILE")
-  ADMIN_SECRET=$(sed -n 's/.*"apiSecret": *"\([^"]*\)".*/\1/p' "$ADMIN_FILE")
-fi
-
-# call METHOD PATH BODY KEY SECRET — signature = hex HMAC-SHA256(secret, timestamp + METHOD + path + body)
-call() {
-  local method=$1 path=$2 body=$3 key=$4 secret=$5 ts sig
-  ts=$(date +%s%3N)
-  sig=$(printf '%s' "$ts$method$path$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')
-  if [ -n "$body" ]; then
-    curl -sS -X "$method" "$BASE$path" -H "APIKEY: $key" -H "timestamp: $ts" -H "signature: $sig" \
-      -H 'content-type: application/json' --data-raw "$body"
-  else
-    curl -sS -X "$method" "$BASE$path" -H "APIKEY: $key" -H "timestamp: $ts" -H "signature: $sig"
-  fi
-  echo
-}
+# shellcheck source=lib/signed-curl.sh
+. "$(dirname "$0")/lib/signed-curl.sh"
+load_admin_key
+call() { signed_call "$@"; }
 admin() { call "$1" "$2" "${3:-}" "$ADMIN_KEY" "$ADMIN_SECRET"; }
 field() { sed -n "s/.*\"$1\": *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p"; }
 

@@ -149,7 +149,7 @@ Stream: \`localStream(${SEED}, ${COMMANDS})\` (engine/bench/local-stream.ts; 4 s
 places around the mid, some IOC/FOK/GTX and crossing, ~35% cancels, ~14% amends, ~0.5% cancel-all).
 Timed from the first send until every COMMAND_DONE has been drained, in send order, into a counting sink,
 after ${WARMUP / 1000}k untimed warm-up commands on other symbols (fresh books and workers each run).
-"OrderBook" is engine/src/matcher/order-book.ts as built (on this branch, the naive TEMP placeholder);
+"OrderBook" is the fast engine/src/matcher/order-book.ts;
 "EchoBook" answers without matching and shows the ceiling of the transport itself. "CPU µs/cmd" is the
 process's CPU time (all threads, median run) per command, spinning and parking included.
 ${machine()}; ${RUNS} runs each.

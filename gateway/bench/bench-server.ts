@@ -1,7 +1,12 @@
-// The two servers the REST benchmark compares, started in a child process so the load generator does
-// not share their event loop: a bare Fastify app, and the gateway with an in-memory log that makes
-// every append durable at once (the durable journal comes with the engine wiring).
+// The servers the REST benchmark compares, started in a child process so the load generator does not
+// share their event loop: a bare Fastify app; the gateway with an in-memory log that makes every append
+// durable at once (the gateway's own cost); and the gateway with the real journal (group-committed
+// write + fdatasync before every 202, as `make run` does).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CommandLog } from "@perpx/engine/log/command-log";
+import { JournalCommandLog } from "@perpx/engine/log/journal/journal-command-log";
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -33,7 +38,9 @@ export class FastMemoryLog implements CommandLog {
   async close(): Promise<void> {}
 }
 
-export async function startServer(kind: "bare" | "gateway", jwtPublicKey: string): Promise<FastifyInstance> {
+export type ServerKind = "bare" | "gateway" | "gateway-journal";
+
+export async function startServer(kind: ServerKind, jwtPublicKey: string): Promise<FastifyInstance> {
   if (kind === "bare") {
     const app = Fastify({ logger: false });
     app.get("/hello", async () => ({ hello: "world" }));
@@ -52,7 +59,10 @@ export async function startServer(kind: "bare" | "gateway", jwtPublicKey: string
   const app = buildApp(
     {
       config,
-      log: new FastMemoryLog(),
+      log:
+        kind === "gateway-journal"
+          ? await JournalCommandLog.open(join(mkdtempSync(join(tmpdir(), "perpx-rest-bench-")), "journal"))
+          : new FastMemoryLog(),
       readModel,
       engine: { waitForOrder: async () => undefined, waitForSeq: async () => false, ready: () => true },
       keys,

@@ -12,7 +12,7 @@ import autocannon, { type Result } from "autocannon";
 import { Piscina } from "piscina";
 import { signRequest } from "../src/auth/hmac.js";
 import { JwtVerifier } from "../src/auth/jwt.js";
-import { BENCH_JWT_KID, BENCH_KEY, BENCH_SECRET, startServer } from "./bench-server.js";
+import { BENCH_JWT_KID, BENCH_KEY, BENCH_SECRET, type ServerKind, startServer } from "./bench-server.js";
 
 const SELF = fileURLToPath(import.meta.url);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -102,6 +102,28 @@ async function http(pem: string, privateKey: string): Promise<Row[]> {
       },
     ]);
     rows.push({ name: "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)", r: bearer });
+  });
+  await withServer("gateway-journal", pem, async (base) => {
+    let n = 0;
+    const durable = await run(`${base}/api/v1/order`, [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const body = ORDER(2e9 + ++n);
+          const ts = String(Date.now());
+          const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
+          return {
+            ...req,
+            headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
+            body,
+          };
+        },
+      },
+    ]);
+    rows.push({
+      name: "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
+      r: durable,
+    });
   });
   return rows;
 }
@@ -227,7 +249,7 @@ async function main(): Promise<void> {
 
 // dispatch last: every const above is initialised by now
 if (process.argv[2] === "--serve") {
-  const app = await startServer(process.argv[3] as "bare" | "gateway", process.argv[4] ?? "");
+  const app = await startServer(process.argv[3] as ServerKind, process.argv[4] ?? "");
   const addr = app.server.address();
   process.send?.({ port: typeof addr === "object" && addr ? addr.port : 0 });
 } else {

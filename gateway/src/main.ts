@@ -1,9 +1,16 @@
-// `make run`: the embedded exchange (no external service). Configuration from env (SPEC §1):
-// HOST, HTTP_PORT, WS_PORT, DATA_DIR, EXCHANGE_ADMIN_KEY/SECRET, DEMO_FEED (on|off), LOG_LEVEL.
+// `make run`: the exchange gateway. Two modes, chosen by env:
+//  - KAFKA_BROKERS unset → the embedded exchange (engine, journal and read model in this process; no
+//    external service): embedded/launch.ts.
+//  - KAFKA_BROKERS set → the distributed gateway (`make run-gateway`): commands to Kafka, read model fed
+//    by the engine process's output topic (distributed/launch.ts); run the engine (`make run-engine`) and
+//    the read side (`make run-savers`) next to it. Also KAFKA_TOPIC_PREFIX.
+// Configuration from env (SPEC §1): HOST, HTTP_PORT, WS_PORT, DATA_DIR, GATEWAY_NODE_ID, EXCHANGE_ADMIN_KEY/SECRET,
+// DEMO_FEED (on|off, embedded only), LOG_LEVEL.
 import { configFromEnv } from "./config.js";
+import { launchDistributed } from "./distributed/launch.js";
 import { launchEmbedded } from "./embedded/launch.js";
 
-async function main(): Promise<void> {
+async function embedded(): Promise<void> {
   const t0 = Date.now();
   const config = configFromEnv();
   const demoFeed = (process.env.DEMO_FEED ?? "on") !== "off";
@@ -43,7 +50,37 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
+async function distributed(): Promise<void> {
+  const t0 = Date.now();
+  const config = configFromEnv();
+  const gw = await launchDistributed({ config });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gw.app.log.info({ signal }, "shutting down");
+    await gw.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  const base = await gw.listen();
+  console.log(
+    [
+      "",
+      `perpx distributed gateway is up (Kafka ${process.env.KAFKA_BROKERS}, prefix "${process.env.KAFKA_TOPIC_PREFIX ?? ""}")`,
+      `  REST      ${base}/api/v1/time`,
+      gw.stream ? `  WS        ws://${config.host}:${gw.stream.port}/ws` : "  WS        off",
+      `  read model ${gw.caughtUp ? "caught up" : "NOT caught up (not ready)"} at engine seq ${gw.link.appliedSeq()}; up in ${Date.now() - t0} ms`,
+      gw.adminKeyFile
+        ? `  admin key written to ${gw.adminKeyFile} (mode 0600)`
+        : "  admin key: EXCHANGE_ADMIN_KEY / EXCHANGE_ADMIN_SECRET",
+      "",
+    ].join("\n"),
+  );
+}
+
+(process.env.KAFKA_BROKERS ? distributed() : embedded()).catch((e: unknown) => {
   console.error("perpx failed to start:", e);
   process.exit(1);
 });

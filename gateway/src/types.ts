@@ -19,6 +19,12 @@ export interface EngineLink {
    * derived from ReadModel.lastSeq(), which only moves with events.
    */
   waitForSeq(seq: number, timeoutMs: number): Promise<boolean>;
+  /**
+   * The engine seq of what log.append() answered for a command. Embedded: the same number (absent).
+   * Distributed: append() answers a ticket (where the command was written in Kafka) and this follows
+   * the engine's recorded sequence to its seq; undefined after timeoutMs.
+   */
+  resolveSeq?(appended: number, timeoutMs: number): Promise<number | undefined>;
   /** Is the engine running and caught up with the log? (readiness probe) */
   ready(): boolean;
 }

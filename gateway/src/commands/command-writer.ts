@@ -36,11 +36,23 @@ export class CommandWriter {
   }
 
   /** Waits until the engine has applied `seq`; 504 TIMEOUT with `extra` (status UNKNOWN) otherwise. */
-  async waitApplied(seq: number, extra: Record<string, unknown>, userId?: number): Promise<Outcome> {
+  async waitApplied(appended: number, extra: Record<string, unknown>, userId?: number): Promise<Outcome> {
+    const seq = await this.engineSeq(appended, extra);
     if (!(await this.engine.waitForSeq(seq, this.waitTimeoutMs))) throw timeout(extra);
     const rejects = this.readModel.rejectsAt(seq).filter((r) => userId === undefined || r.userId === userId);
     const first = rejects[0];
     return first ? { status: "REJECTED", rejectReason: first.reason } : { status: "APPLIED" };
+  }
+
+  /**
+   * The engine seq of what append() answered (the same number in embedded mode; a Kafka ticket resolved
+   * through the recorded sequence in distributed mode); 504 TIMEOUT with `extra` when unknown in time.
+   */
+  async engineSeq(appended: number, extra: Record<string, unknown>): Promise<number> {
+    if (!this.engine.resolveSeq) return appended;
+    const seq = await this.engine.resolveSeq(appended, this.waitTimeoutMs);
+    if (seq === undefined) throw timeout(extra);
+    return seq;
   }
 }
 

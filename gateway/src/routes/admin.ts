@@ -165,6 +165,20 @@ export function adminRoutes(c: CommandContext) {
       }),
     );
 
+    app.post<{ Body: Record<string, never>; Querystring: Wait }>(
+      "/api/v1/admin/snapshot",
+      { schema: S.snapshot, config },
+      async (req, reply) => {
+        const [appended = 0] = await c.writer.append([{ op: Op.SNAPSHOT, ts: c.now() }]);
+        // distributed mode: append() answers a ticket, not a seq (gateway-log.ts): 0 = not known yet
+        if (!req.query.wait) return reply.code(202).send({ seq: Math.max(0, appended), status: "ACCEPTED" });
+        const seq = await c.writer.engineSeq(appended, { seq: 0 });
+        // applied: the engine has serialized its state at this seq and is writing it to the store
+        await c.writer.waitApplied(seq, { seq });
+        return { seq, status: "TAKEN" };
+      },
+    );
+
     app.get("/api/v1/admin/solvency", { schema: S.solvency, config }, async () => c.rm.solvency());
   };
 }

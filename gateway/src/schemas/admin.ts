@@ -158,6 +158,17 @@ export const indexPrice = {
   response: { 200: { type: "object", properties: { symbol: str, price: str } } },
 } as const;
 
+export const snapshot = {
+  summary: "Snapshot the engine now: logs a SNAPSHOT command; the engine writes the snapshot at that seq",
+  tags,
+  querystring: waitDefaultTrue,
+  body: { type: "object", additionalProperties: false, properties: {} },
+  response: {
+    200: { type: "object", properties: { seq: { type: "integer" }, status: str } },
+    202: { type: "object", properties: { seq: { type: "integer" }, status: str } },
+  },
+} as const;
+
 export const payFunding = {
   summary: "Pay funding for a symbol (or all) at fundingTime (default now)",
   tags,

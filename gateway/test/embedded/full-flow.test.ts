@@ -153,6 +153,14 @@ test("admin sets up two users who trade; numbers match hand arithmetic; state su
   // the fee account holds the 3.5 USDT of fees
   assert.equal(obj(r.body).feeAccount, "3.500000", JSON.stringify(r.body));
 
+  // an engine snapshot on demand, written at the SNAPSHOT command's seq
+  r = await admin.post("/api/v1/admin/snapshot", {});
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(obj(r.body).status, "TAKEN");
+  await ex!.engine.runner.flushSnapshots();
+  const snap = await ex!.engine.snapshots.latestValid();
+  assert.equal(snap?.seq, obj(r.body).seq);
+
   // restart on the same data dir: everything is replayed from the journal
   await ex!.close();
   rest = await boot();

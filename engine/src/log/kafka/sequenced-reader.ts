@@ -1,0 +1,402 @@
+// The engine side of the Kafka command log: turns the four single-partition input topics into ONE total
+// order that replays identically after a restart — the "recorded sequence" (SPEC §10, §12;
+// docs/DISTRIBUTED.md). Owner: the engine process; one active instance per margin domain.
+//
+//  1. start: take over the sequence topic `matching_engine_sequence` (a transactional producer with a
+//     fixed transactional.id fences any previous engine: its next decision fails, so a zombie can never
+//     apply another command), write a `start` record, and read the topic from the beginning up to that
+//     record: the recorded decisions seq → (input topic, partition, offset).
+//  2. replay: for seq ≤ recorded, read(from) serves exactly the recorded input records, in seq order.
+//  3. live: after the recorded offsets, input records are merged in the order they arrive at this
+//     reader. Each read() picks the next commands, gives them the next gap-free seqs, and writes that
+//     decision to the sequence topic (acks = all, committed) BEFORE returning them to be applied.
+//     If the write fails nothing is returned; the same decision is retried on the next read().
+//
+// Undecodable input records never get a seq (reported through onError). Input topics must keep their
+// records as long as the sequence points at them (retention: for ever, or past the oldest snapshot).
+import { randomUUID } from "node:crypto";
+import type { Command, LoggedCommand } from "@perpx/shared/commands";
+import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
+import { decodeCommand } from "./command-message.js";
+import { type Buffered, InputBuffer } from "./input-buffer.js";
+import { RecordedSequence, type SeqRun, SequenceCorruptError } from "./recorded-sequence.js";
+import { decodeSequenceRecord, pushPick, type Run, runsLength } from "./sequence-message.js";
+import { SequencerFencedError, SequenceWriter } from "./sequence-writer.js";
+import { withTimeout } from "./timeout.js";
+import { INPUT_TOPICS, type InputTopic, type KafkaNames, SEQUENCE_TOPIC } from "./topics.js";
+
+export { SequenceCorruptError, SequencerFencedError };
+
+export interface SequencedReaderOptions {
+  /** fence the previous writer with a transactional producer (default true; false = idempotent only) */
+  fencing?: boolean;
+  /** this engine instance (default: a random UUID) */
+  instanceId?: string;
+  /** pause an input topic when more commands than this wait in memory (default 20 000) */
+  maxBuffered?: number;
+  /** bound on one sequence write, ms (default 5000) */
+  writeTimeoutMs?: number;
+  /** longest wait for a recorded input record during replay, or for recovery, ms (default 30 000) */
+  replayWaitMs?: number;
+  /** broker-side long-poll of a fetch, ms (default 50: the engine's idle latency) */
+  fetchWaitMs?: number;
+  /** pause after a failed sequence write before the next attempt, ms (default 200) */
+  retryBackoffMs?: number;
+  /** non-fatal problems: skipped input records, failed sequence writes that will be retried */
+  onError?: (e: unknown) => void;
+}
+
+export class KafkaSequencedReader {
+  private readonly instance: string;
+  private readonly maxBuffered: number;
+  private readonly replayWaitMs: number;
+  private readonly backoffMs: number;
+  private readonly fetchWaitMs: number;
+  private readonly onError: (e: unknown) => void;
+
+  private readonly writer: SequenceWriter;
+  private consumer: Consumer | undefined;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+  private fatal: Error | undefined;
+
+  private readonly seq = new RecordedSequence();
+  private recovered = false;
+  private recoveryDone: (() => void) | undefined;
+
+  private readonly buffers = new Map<InputTopic, InputBuffer>();
+  private arrivals = 0;
+  /** seq the next read() must ask for (undefined until the first read positions the inputs) */
+  private nextSeq: number | undefined;
+  /** run index where the previous replay read stopped (lookups walk forward from it) */
+  private runCursor = 0;
+  /** a live decision whose sequence write failed: retried as is */
+  private pending: { runs: Run[]; cmds: Command[] } | undefined;
+  private backoffUntil = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly names: KafkaNames,
+    opts: SequencedReaderOptions = {},
+  ) {
+    this.instance = opts.instanceId ?? randomUUID();
+    this.maxBuffered = opts.maxBuffered ?? 20_000;
+    this.writer = new SequenceWriter(kafka, names, opts.fencing ?? true, opts.writeTimeoutMs ?? 5000);
+    this.replayWaitMs = opts.replayWaitMs ?? 30_000;
+    this.backoffMs = opts.retryBackoffMs ?? 200;
+    this.onError = opts.onError ?? (() => undefined);
+    for (const t of INPUT_TOPICS) this.buffers.set(t, new InputBuffer());
+    this.fetchWaitMs = opts.fetchWaitMs ?? 50;
+  }
+
+  /** Takes over the sequence topic and loads the recorded sequence. Idempotent. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  /** seq of the last recorded (sequenced) command; 0 when none. */
+  lastSeq(): number {
+    return this.seq.last;
+  }
+
+  /** The recorded decisions as runs (tests, ops). */
+  recordedRuns(): readonly Readonly<SeqRun>[] {
+    return this.seq.runs;
+  }
+
+  async read(from: number, max: number): Promise<LoggedCommand[]> {
+    await this.start();
+    this.throwIfFatal();
+    if (this.nextSeq === undefined) this.position(from);
+    else if (from !== this.nextSeq)
+      throw new RangeError(`read(${from}): the Kafka sequenced reader continues at ${this.nextSeq}`);
+    if (max <= 0) return [];
+    const out = from <= this.seq.last ? await this.replay(from, max) : await this.live(max);
+    this.resumeDrained();
+    return out;
+  }
+
+  /** true once a command with seq > after is recorded or input is waiting to be sequenced. */
+  async waitFor(after: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.fatal || this.closed) return false;
+      if (this.seq.last > after) return true;
+      const now = Date.now();
+      if (now >= deadline) return false;
+      if (this.nextSeq !== undefined && this.hasLiveInput() && now >= this.backoffUntil) return true;
+      const wake = this.hasLiveInput() ? Math.min(deadline, this.backoffUntil) : deadline;
+      await this.sleepUntilArrival(wake - now);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    const c = this.consumer;
+    this.consumer = undefined;
+    await Promise.all([c?.disconnect().catch(() => undefined), this.writer.close()]);
+  }
+
+  // ------------------------------------------------------------------------------------------- start
+
+  private async doStart(): Promise<void> {
+    // the start record marks the end of what was recorded before us: read up to it
+    await this.writer.write({ v: 1, type: "start", instance: this.instance, at: Date.now() });
+    const consumer = this.kafka.consumer({
+      // our own group, never committed: positions come from the recorded sequence, not from Kafka
+      groupId: this.names.group(`matching_engine_sequencer.${this.instance}`),
+      maxWaitTimeInMs: this.fetchWaitMs,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+      readUncommitted: false, // only committed decisions count
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart)
+        this.fail(new Error(`sequenced reader consumer crashed: ${e.payload.error.message}`));
+      else this.onError(e.payload.error);
+    });
+    // after kafkajs restarts a crashed consumer it rejoins from scratch (we never commit): put every
+    // input back where this reader is, and leave the sequence topic alone once recovered
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.nextSeq === undefined) return;
+      for (const [t, b] of this.buffers) {
+        b.paused = false;
+        consumer.seek({ topic: this.names.topic(t), partition: 0, offset: String(b.expected) });
+      }
+      if (this.recovered) consumer.pause([{ topic: this.names.topic(SEQUENCE_TOPIC) }]);
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [this.names.topic(SEQUENCE_TOPIC), ...INPUT_TOPICS.map((t) => this.names.topic(t))],
+      fromBeginning: true,
+    });
+    const recovered = new Promise<void>((resolve) => {
+      this.recoveryDone = resolve;
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (p) => this.onBatch(p),
+    });
+    // inputs wait until the first read() says where to start (a snapshot's seq)
+    consumer.pause(INPUT_TOPICS.map((t) => ({ topic: this.names.topic(t) })));
+    for (const b of this.buffers.values()) b.paused = true;
+    await withTimeout(recovered, this.replayWaitMs, () => timedOut("recovery of the recorded sequence"));
+    this.throwIfFatal();
+  }
+
+  // ------------------------------------------------------------------------------------- consumption
+
+  private async onBatch({ batch, resolveOffset, isStale }: EachBatchPayload): Promise<void> {
+    const logical = this.names.logical(batch.topic);
+    if (logical === SEQUENCE_TOPIC) {
+      for (const m of batch.messages) {
+        if (isStale()) return;
+        if (this.recovered) {
+          resolveOffset(m.offset); // our own records, after a consumer restart: already known
+          continue;
+        }
+        try {
+          const rec = decodeSequenceRecord(m.value);
+          if (rec.type === "seq") this.seq.learn(rec);
+          else if (rec.instance === this.instance) this.finishRecovery();
+        } catch (e) {
+          this.fail(e instanceof SequenceCorruptError ? e : new SequenceCorruptError(String(e)));
+          return;
+        }
+        resolveOffset(m.offset);
+      }
+      return;
+    }
+    const buf = this.buffers.get(logical as InputTopic);
+    if (!buf || !buf.positioned) return;
+    for (const m of batch.messages) {
+      if (isStale()) return;
+      const offset = Number(m.offset);
+      if (offset >= buf.expected) {
+        buf.expected = offset + 1;
+        try {
+          buf.items.push({ offset, cmd: decodeCommand(m.value), arrival: ++this.arrivals });
+        } catch (e) {
+          this.onError(new Error(`skipped ${batch.topic}@${offset}: ${(e as Error).message}`));
+        }
+      }
+      resolveOffset(m.offset);
+    }
+    if (buf.size > this.maxBuffered && !buf.paused && this.consumer) {
+      buf.paused = true;
+      this.consumer.pause([{ topic: batch.topic }]);
+    }
+    this.wake();
+  }
+
+  private finishRecovery(): void {
+    this.recovered = true;
+    this.consumer?.pause([{ topic: this.names.topic(SEQUENCE_TOPIC) }]);
+    this.recoveryDone?.();
+  }
+
+  /** First read: seek every input topic to the first record needed from seq `from` on. */
+  private position(from: number): void {
+    if (from < 1 || from > this.seq.last + 1)
+      throw new RangeError(`read(${from}): the recorded sequence ends at ${this.seq.last}`);
+    const consumer = this.consumer;
+    if (!consumer) throw new Error("sequenced reader is closed");
+    if (from <= this.seq.last) this.runCursor = this.seq.runIndex(from);
+    for (const [t, offset] of this.seq.startOffsets(from)) {
+      const buf = this.buffers.get(t) as InputBuffer;
+      buf.expected = offset;
+      buf.positioned = true;
+      buf.paused = false;
+      consumer.seek({ topic: this.names.topic(t), partition: 0, offset: String(offset) });
+    }
+    consumer.resume(INPUT_TOPICS.map((t) => ({ topic: this.names.topic(t) })));
+    this.nextSeq = from;
+  }
+
+  // ------------------------------------------------------------------------------------------ replay
+
+  private async replay(from: number, max: number): Promise<LoggedCommand[]> {
+    const out: LoggedCommand[] = [];
+    let seq = from;
+    const runs = this.seq.runs;
+    let ri = this.runCursor;
+    while (out.length < max && seq <= this.seq.last) {
+      while ((runs[ri] as SeqRun).firstSeq + (runs[ri] as SeqRun).count <= seq) ri++;
+      const run = runs[ri] as SeqRun;
+      const offset = run.offset + (seq - run.firstSeq);
+      const buf = this.buffers.get(run.topic) as InputBuffer;
+      let head = buf.peek();
+      while (head && head.offset < offset) {
+        buf.drop(); // a record that never got a seq (it was undecodable)
+        head = buf.peek();
+      }
+      if (!head) {
+        if (out.length > 0) break;
+        if (this.closed) throw new Error("sequenced reader is closed");
+        if (!(await this.sleepUntilArrival(this.replayWaitMs)))
+          throw new SequenceCorruptError(`recorded input ${run.topic}@${offset} did not arrive in time`);
+        this.throwIfFatal();
+        continue;
+      }
+      if (head.offset > offset)
+        throw new SequenceCorruptError(`recorded input ${run.topic}@${offset} is missing or undecodable`);
+      out.push({ seq, cmd: head.cmd });
+      buf.drop();
+      seq++;
+    }
+    this.runCursor = ri;
+    this.nextSeq = seq;
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------- live
+
+  private hasLiveInput(): boolean {
+    if (this.pending) return true;
+    for (const b of this.buffers.values()) if (b.positioned && b.size > 0) return true;
+    return false;
+  }
+
+  private async live(max: number): Promise<LoggedCommand[]> {
+    if (Date.now() < this.backoffUntil) return [];
+    let decision = this.pending;
+    if (!decision) {
+      const runs: Run[] = [];
+      const cmds: Command[] = [];
+      const bufs = [...this.buffers].filter(([, b]) => b.positioned);
+      while (cmds.length < max) {
+        let best: [InputTopic, InputBuffer] | undefined;
+        let bestArrival = Number.POSITIVE_INFINITY;
+        for (const entry of bufs) {
+          const h = entry[1].peek();
+          if (h && h.arrival < bestArrival) {
+            bestArrival = h.arrival;
+            best = entry;
+          }
+        }
+        if (!best) break;
+        const h = best[1].peek() as Buffered;
+        pushPick(runs, best[0], 0, h.offset);
+        cmds.push(h.cmd);
+        best[1].drop();
+      }
+      if (cmds.length === 0) return [];
+      decision = { runs, cmds };
+    }
+    const first = this.seq.last + 1;
+    try {
+      await this.writer.write({ v: 1, type: "seq", first, runs: decision.runs });
+    } catch (e) {
+      this.pending = decision;
+      if (e instanceof SequencerFencedError) {
+        this.fail(e);
+        throw e;
+      }
+      this.backoffUntil = Date.now() + this.backoffMs;
+      this.onError(e);
+      return [];
+    }
+    this.pending = undefined;
+    if (runsLength(decision.runs) !== decision.cmds.length) throw new Error("decision runs/cmds mismatch");
+    this.seq.recordRuns(decision.runs);
+    const out = decision.cmds.map((cmd, i) => ({ seq: first + i, cmd }));
+    this.nextSeq = first + out.length;
+    this.runCursor = this.seq.runs.length - 1;
+    return out;
+  }
+
+  private resumeDrained(): void {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    for (const [t, b] of this.buffers) {
+      if (b.paused && b.positioned && b.size < this.maxBuffered / 2) {
+        b.paused = false;
+        consumer.resume([{ topic: this.names.topic(t) }]);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  private fail(e: Error): void {
+    this.fatal ??= e;
+    this.recoveryDone?.();
+    this.wake();
+  }
+
+  private throwIfFatal(): void {
+    if (this.fatal) throw this.fatal;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const fn of w) fn();
+  }
+
+  /** Resolves true on the next arrival (or fatal/close), false after ms. */
+  private sleepUntilArrival(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const t = setTimeout(
+        () => {
+          this.waiters = this.waiters.filter((w) => w !== done);
+          resolve(false);
+        },
+        Math.max(0, ms),
+      );
+      const done = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.waiters.push(done);
+    });
+  }
+}
+
+const timedOut = (what: string) => new Error(`${what} timed out`);

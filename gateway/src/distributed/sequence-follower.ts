@@ -1,0 +1,156 @@
+// Maps where a gateway wrote a command (input topic, partition, offset — from appendDurable) to the seq
+// the engine gave it, by following the engine's recorded decisions on `matching_engine_sequence`
+// (sequence-message.ts). Owner: the distributed gateway; read-only on the topic (read_committed, its own
+// throw-away consumer group, never commits: it can never fence or disturb the engine).
+//
+// It starts at the END of the sequence topic as it is at start(): a decision for a command this gateway
+// appends is always recorded after the append, so nothing before that point is needed. Decisions are
+// kept as runs per input topic (offset → seq), pruned to the newest `maxRuns` per topic.
+import type { KafkaPosition } from "@perpx/engine/log/kafka/command-writer";
+import { decodeSequenceRecord } from "@perpx/engine/log/kafka/sequence-message";
+import { type InputTopic, type KafkaNames, SEQUENCE_TOPIC } from "@perpx/engine/log/kafka/topics";
+import type { Consumer, Kafka } from "kafkajs";
+
+interface TopicRun {
+  offset: number;
+  count: number;
+  firstSeq: number;
+}
+
+interface Waiter {
+  topic: InputTopic;
+  offset: number;
+  resolve: (seq: number | undefined) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export interface SequenceFollowerOptions {
+  /** runs kept per input topic (default 100 000) */
+  maxRuns?: number;
+  onError?: (e: unknown) => void;
+}
+
+export class SequenceFollower {
+  private readonly runs = new Map<InputTopic, TopicRun[]>();
+  private readonly waiters = new Set<Waiter>();
+  private consumer: Consumer | undefined;
+  private last = 0;
+  private readonly maxRuns: number;
+  private readonly onError: (e: unknown) => void;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly names: KafkaNames,
+    opts: SequenceFollowerOptions = {},
+  ) {
+    this.maxRuns = opts.maxRuns ?? 100_000;
+    this.onError = opts.onError ?? (() => undefined);
+  }
+
+  /** The highest seq seen recorded (0 before the first decision after start). */
+  lastSeq(): number {
+    return this.last;
+  }
+
+  async start(): Promise<void> {
+    const topic = this.names.topic(SEQUENCE_TOPIC);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let end: string;
+    try {
+      const [p] = await admin.fetchTopicOffsets(topic);
+      end = p?.high ?? "0";
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = this.kafka.consumer({
+      groupId: this.names.group(`perpx-gateway-seq.${process.pid}.${Date.now()}.${Math.random()}`),
+      maxWaitTimeInMs: 20,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => this.onError(e.payload.error));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        try {
+          this.learn(decodeSequenceRecord(message.value));
+        } catch (e) {
+          this.onError(e);
+        }
+      },
+    });
+    consumer.seek({ topic, partition: 0, offset: end });
+  }
+
+  /** The engine seq of the command written at `pos`, or undefined after timeoutMs. */
+  resolve(pos: KafkaPosition, timeoutMs: number): Promise<number | undefined> {
+    const known = this.lookup(pos.topic, pos.offset);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        topic: pos.topic,
+        offset: pos.offset,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(w);
+          resolve(undefined);
+        }, timeoutMs),
+      };
+      this.waiters.add(w);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(undefined);
+    }
+    this.waiters.clear();
+    const c = this.consumer;
+    this.consumer = undefined;
+    await c?.disconnect().catch(() => undefined);
+  }
+
+  private learn(rec: ReturnType<typeof decodeSequenceRecord>): void {
+    if (rec.type !== "seq") return;
+    let seq = rec.first;
+    for (const [topic, , offset, count] of rec.runs) {
+      const list = this.runs.get(topic) ?? [];
+      const tail = list[list.length - 1];
+      // a repeated decision (a retried sequence write) is identical: keep what is known
+      if (!tail || offset >= tail.offset + tail.count) {
+        list.push({ offset, count, firstSeq: seq });
+        if (list.length > this.maxRuns) list.splice(0, list.length - this.maxRuns);
+        this.runs.set(topic, list);
+      }
+      seq += count;
+    }
+    this.last = Math.max(this.last, seq - 1);
+    if (this.waiters.size === 0) return;
+    for (const w of this.waiters) {
+      const s = this.lookup(w.topic, w.offset);
+      if (s === undefined) continue;
+      clearTimeout(w.timer);
+      this.waiters.delete(w);
+      w.resolve(s);
+    }
+  }
+
+  private lookup(topic: InputTopic, offset: number): number | undefined {
+    const list = this.runs.get(topic);
+    if (!list || list.length === 0) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((list[mid] as TopicRun).offset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const r = list[lo] as TopicRun;
+    return offset >= r.offset && offset < r.offset + r.count ? r.firstSeq + (offset - r.offset) : undefined;
+  }
+}

@@ -1,0 +1,159 @@
+// Set-up shared by the read-side integration tests: a throw-away MySQL database (migrated), a random
+// Kafka topic prefix with its topics, a Redis key prefix, and their removal afterwards. Nothing here
+// touches another engineer's database, topics or keys.
+import { randomBytes } from "node:crypto";
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import { brokersFromEnv, makeKafka } from "@perpx/engine/log/kafka/client";
+import { deleteTopics, ensureTopics, KafkaNames } from "@perpx/engine/log/kafka/topics";
+import type { Admin, Kafka } from "kafkajs";
+import {
+  createDbPool,
+  dropDatabase,
+  ensureDatabase,
+  mysqlUrlFromEnv,
+  type Pool,
+} from "../../src/persistence/db.js";
+import { migrate } from "../../src/persistence/migrator.js";
+
+export interface MysqlEnv {
+  url: string;
+  db: string;
+  pool: Pool;
+  cleanup(): Promise<void>;
+}
+
+export function urlWithDb(base: string, db: string, port?: number): string {
+  const u = new URL(base);
+  u.pathname = `/${db}`;
+  if (port !== undefined) {
+    u.hostname = "127.0.0.1";
+    u.port = String(port);
+  }
+  return u.toString();
+}
+
+export async function mysqlEnv(tag: string): Promise<MysqlEnv> {
+  const db = `perpx_it_${tag}_${randomBytes(4).toString("hex")}`;
+  const url = urlWithDb(mysqlUrlFromEnv(), db);
+  try {
+    await ensureDatabase(url);
+  } catch (e) {
+    throw new Error(`MySQL not reachable (${(e as Error).message}); run \`make up\` or set MYSQL_URL`);
+  }
+  const pool = createDbPool(url);
+  const conn = await pool.getConnection();
+  try {
+    await migrate(conn);
+  } finally {
+    conn.release();
+  }
+  return {
+    url,
+    db,
+    pool,
+    async cleanup() {
+      await pool.end().catch(() => undefined);
+      await dropDatabase(url);
+    },
+  };
+}
+
+export interface KafkaEnv {
+  kafka: Kafka;
+  admin: Admin;
+  names: KafkaNames;
+  cleanup(): Promise<void>;
+}
+
+export async function kafkaEnv(tag: string): Promise<KafkaEnv> {
+  const brokers = brokersFromEnv();
+  const kafka = makeKafka({ brokers, clientId: `perpx-it-${tag}` });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+  } catch (e) {
+    throw new Error(`Kafka not reachable at ${brokers.join(",")} (${(e as Error).message}); run \`make up\``);
+  }
+  const names = new KafkaNames(`it-${tag}-${randomBytes(4).toString("hex")}.`);
+  await ensureTopics(admin, names, 1);
+  return {
+    kafka,
+    admin,
+    names,
+    async cleanup() {
+      await deleteTopics(admin, names).catch(() => undefined);
+      const groups = (await admin.listGroups().catch(() => ({ groups: [] }))).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(names.prefix));
+      if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+/**
+ * A TCP proxy in front of a real server, to simulate an outage without stopping the shared service:
+ * down() drops every connection and refuses new ones, up() lets them through again.
+ */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private isDown = false;
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      if (this.isDown) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(this.targetPort, this.targetHost);
+      this.sockets.add(client).add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on("error", drop).on("close", drop);
+      upstream.on("error", drop).on("close", drop);
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => this.server?.listen(0, "127.0.0.1", r));
+    this.port = (this.server?.address() as AddressInfo).port;
+  }
+
+  down(): void {
+    this.isDown = true;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  up(): void {
+    this.isDown = false;
+  }
+
+  async stop(): Promise<void> {
+    this.down();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+/** Polls `check` every 50 ms until it returns true (or fails after `ms`). */
+export async function eventually(
+  what: string,
+  ms: number,
+  check: () => Promise<boolean> | boolean,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
