@@ -108,6 +108,7 @@ export function engineStream(seed: number, symbols: number, ops: number): Engine
   let ts = T0 + setup.length;
   const convert = (k: number, i: number): Command => {
     const s = streams[k]!;
+    const orig = origQty[k]!;
     const symbolId = k + 1;
     const id = s.orderId[i]!;
     const orderId = symbolId * 100_000_000 + id;
@@ -115,7 +116,7 @@ export function engineStream(seed: number, symbols: number, ops: number): Engine
     ts++;
     switch (s.op[i]) {
       case StreamOp.PLACE:
-        origQty[k]![id] = s.qty[i]!;
+        orig[id] = s.qty[i]!;
         return place(
           ts,
           orderId,
@@ -136,7 +137,7 @@ export function engineStream(seed: number, symbols: number, ops: number): Engine
           symbolId,
           orderId,
           price: s.price[i]!,
-          qty: origQty[k][id]!,
+          qty: orig[id]!,
         };
     }
   };

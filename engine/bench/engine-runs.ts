@@ -249,6 +249,16 @@ export async function paced(
     const end = performance.now();
     if (failed !== null) throw failed;
     const lastLate = end - due[n - 1]!;
+    if (process.env.PERPX_BENCH_TRACE) {
+      const buckets = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const b = Math.floor((due[i]! - t0) / 100);
+        buckets.set(b, Math.max(buckets.get(b) ?? 0, applied[i]!));
+      }
+      process.stderr.write(
+        `max latency per 100 ms: ${[...buckets.values()].map((x) => x.toFixed(1)).join(" ")}\n`,
+      );
+    }
     applied.sort();
     durable.sort();
     return {
