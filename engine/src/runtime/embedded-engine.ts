@@ -83,6 +83,8 @@ export async function openEmbeddedEngine(o: EmbeddedEngineOptions): Promise<Embe
     sequencer = snap ? Sequencer.restore(snap.state, matcher) : new Sequencer({ matcher });
   } catch (e) {
     await workerPort?.close();
+    await log.close();
+    await snapshots.close();
     throw e;
   }
   const restoredFrom = snap?.seq ?? 0;

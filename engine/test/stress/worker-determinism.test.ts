@@ -33,22 +33,24 @@ interface Engine {
 
 const inThread = () => new InThreadMatchPort((id) => new OrderBook(id));
 
-async function workerPort(t: TestContext, workers: number): Promise<WorkerMatchPort> {
-  const port = await WorkerMatchPort.start({ workers });
-  t.after(() => port.close());
-  return port;
-}
-
 async function runSeed(t: TestContext, seed: number, total: number): Promise<string> {
+  const ports: WorkerMatchPort[] = [];
+  const closeAll = () => Promise.all(ports.splice(0).map((p) => p.close()));
+  t.after(closeAll); // when an assertion throws
+  const workerPort = async (workers: number) => {
+    const port = await WorkerMatchPort.start({ workers });
+    ports.push(port);
+    return port;
+  };
   const rng = new Rng(seed);
   const restoreAt = Math.floor(total * (0.2 + 0.6 * new Rng(seed ^ 0x5eed).next()));
   const ref = new Sequencer({ matcher: inThread() });
   const engines: Engine[] = [];
   for (const w of [1, 2, 4]) {
-    engines.push({ name: `${w} workers`, seq: new Sequencer({ matcher: await workerPort(t, w) }), ms: 0 });
+    engines.push({ name: `${w} workers`, seq: new Sequencer({ matcher: await workerPort(w) }), ms: 0 });
   }
   // started now, loaded at restoreAt: Sequencer.restore wants a fresh port
-  const restorePort = await workerPort(t, 4);
+  const restorePort = await workerPort(4);
   let refSnapshot: Uint8Array | undefined;
   let restored = 0;
   const cmds: LoggedCommand[] = [];
@@ -117,6 +119,7 @@ async function runSeed(t: TestContext, seed: number, total: number): Promise<str
   assert.equal(ref.solvency().difference, 0);
   assert.equal(engines[1]!.seq.solvency().difference, 0);
   assert.ok(trades > commands / 20, `the stream trades (${trades})`);
+  await closeAll();
   const perEngine = engines.map((e) => `${e.name} ${Math.round(e.ms)} ms`).join(", ");
   return `seed ${seed}: ${commands} commands, ${events} events, ${trades} trades, restore at seq ${restoreAt}; ${Math.round(ms)} ms in all (${perEngine})`;
 }
