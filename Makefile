@@ -5,8 +5,8 @@ SHELL := /bin/bash
 NPM ?= npm
 STAMP := node_modules/.perpx-installed
 # V8 flags of the processes that run the engine (embedded exchange, engine, replay): a 64 MiB young
-# generation takes ~3× fewer scavenges of the sequencer's per-command event objects (engine.bench: ~30 %
-# less GC time, ~15–25 % less CPU per command)
+# generation takes ~3× fewer scavenges of the sequencer's per-command objects (docs/engine-performance.md:
+# 20–30 % less CPU per command with the journal on)
 ENGINE_NODE_FLAGS ?= --max-semi-space-size=64
 
 .PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \

@@ -140,10 +140,6 @@ export class EngineRunner {
       this.wakeWaiters(last);
       const every = this.opts.snapshotEvery ?? 0;
       if (this.snapshotWanted || (every > 0 && this.sinceSnapshot >= every)) this.takeSnapshot();
-      // A read from the journal's tail cache resolves as a microtask: without this the runner would apply
-      // everything durable back to back and starve the event loop it shares with the gateway (requests,
-      // append completions) for as long as it is behind. One macrotask turn per batch costs ~µs.
-      await yieldToEventLoop();
     }
   }
 
@@ -172,8 +168,6 @@ export class EngineRunner {
       .catch((err: unknown) => this.opts.onSnapshotError?.(err));
   }
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function isSnapshotRequest(cmd: Command): boolean {
   return cmd.op === Op.SNAPSHOT;
