@@ -3,7 +3,8 @@
 // (engine-commands.ts). Prints a Markdown section. Bounded to ≈ 2–3 min on 2 cores.
 //   npx tsc -b && node scripts/bench.mjs engine.bench
 // Knobs: PERPX_BENCH_PARTS=throughput,latency,recovery,snapshot (default all), PERPX_BENCH_FLOW (timed
-// commands per throughput run, default 200 000), PERPX_BENCH_RECORDS (replay size, default 1 000 000).
+// commands per throughput run, default 200 000), PERPX_BENCH_RECORDS (replay size, default 1 000 000),
+// PERPX_BENCH_TRACE=1 (max latency per 100 ms of each paced run, on stderr).
 // The in-thread throughput rows run once more in a child process started with ENGINE_FLAGS (what
 // `make run` gives the engine), so both settings are measured in the same run.
 import { spawnSync } from "node:child_process";
