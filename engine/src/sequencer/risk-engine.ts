@@ -26,11 +26,12 @@ import {
   isWarned,
   levelOf,
   RiskIndex,
+  recoverKeyOf,
   riskKeyOf,
   WARN_DEN,
   WARN_NUM,
 } from "./risk-index.js";
-import type { Account, Position, SequencerState, TriggerOrder } from "./state.js";
+import type { Account, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
 
 const MARK = WorkingType.MARK_PRICE;
 const CONTRACT = WorkingType.CONTRACT_PRICE;
@@ -50,7 +51,7 @@ export class RiskEngine {
   private targetHead = 0;
   private readonly targetKeys = new Set<string>();
   private readonly fired: TriggerOrder[] = [];
-  private readonly crossed: Position[] = [];
+  private readonly crossed: number[] = [];
 
   constructor(
     private readonly st: SequencerState,
@@ -143,7 +144,7 @@ export class RiskEngine {
       const crossed = this.crossed;
       crossed.length = 0;
       this.index.crossed(symbolId, price, crossed);
-      for (const p of crossed) this.check(this.st.accounts.get(p.userId)!);
+      for (const userId of crossed) this.check(this.st.accounts.get(userId)!);
     }
   }
 
@@ -161,14 +162,9 @@ export class RiskEngine {
       acc.marginCalled = this.warn(acc, 0, mb, mm, acc.marginCalled);
       if (isLiquidatable(mb, mm)) this.target(acc, 0);
       else {
-        const warned = isWarned(mb, mm);
-        const kNum = warned ? 1 : WARN_NUM;
-        const kDen = warned ? 1 : WARN_DEN;
-        const budget = budgetOf(mb - levelOf(mm, kNum, kDen), lv.count);
         for (const p of acc.positions.values()) {
           if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
-          p.riskKey = riskKeyOf(p, st.symbols.get(p.symbolId)!, budget, kNum, kDen);
-          this.index.insert(p);
+          this.key(p, st.symbols.get(p.symbolId)!, mb, mm, lv.count);
         }
       }
     } else acc.marginCalled = false;
@@ -183,14 +179,21 @@ export class RiskEngine {
       const mm = maintenanceMargin(sym.inst, notionalOf(sym.markPrice, p.qty, sym.factor));
       p.marginCalled = this.warn(acc, p.symbolId, eq, mm, p.marginCalled);
       if (isLiquidatable(eq, mm)) this.target(acc, p.symbolId);
-      else {
-        const warned = isWarned(eq, mm);
-        const kNum = warned ? 1 : WARN_NUM;
-        const kDen = warned ? 1 : WARN_DEN;
-        p.riskKey = riskKeyOf(p, sym, budgetOf(eq - levelOf(mm, kNum, kDen), 1), kNum, kDen);
-        this.index.insert(p);
-      }
+      else this.key(p, sym, eq, mm, 1);
     }
+  }
+
+  /**
+   * New index keys for one of `n` positions sharing margin balance mb and maintenance mm (not
+   * liquidatable): toward the warning level, or — inside the zone — toward liquidation plus a recovery key.
+   */
+  private key(p: Position, sym: SymbolState, mb: number, mm: number, n: number): void {
+    const warned = isWarned(mb, mm);
+    const kNum = warned ? 1 : WARN_NUM;
+    const kDen = warned ? 1 : WARN_DEN;
+    p.riskKey = riskKeyOf(p, sym, budgetOf(mb - levelOf(mm, kNum, kDen), n), kNum, kDen);
+    p.recoverKey = warned ? recoverKeyOf(p, sym, budgetOf(WARN_NUM * mm - WARN_DEN * mb, n, 6)) : 0;
+    this.index.insert(p);
   }
 
   /** Margin call on entering the warning zone (once until it leaves it); returns the new flag. */

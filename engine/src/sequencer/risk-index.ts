@@ -2,7 +2,8 @@
 //
 // Every open position sits in one heap of its symbol — longs by a key the mark must fall to (max first),
 // shorts by a key it must rise to (min first) — keyed by the price at which its account has to be looked
-// at again. A mark change in a symbol pops only the positions whose key it reached: when nothing is
+// at again. While an account is in the margin-call zone its positions also have a recovery key in the
+// other direction (recoverKeyOf), so leaving the zone is noticed too and the next entry warns again. A mark change in a symbol pops only the positions whose key it reached: when nothing is
 // near liquidation that is one comparison per side, O(1). The keys are recomputed (O(positions of the
 // account × log n)) whenever an account changes (any command that touches its wallet or positions) and
 // whenever one of its keys is reached, from the marks of that moment.
@@ -26,7 +27,7 @@ import { MarginType } from "@perpx/shared/domain";
 import { mulDiv, RATE_SCALE, toSafe } from "@perpx/shared/fixed";
 import { IndexedHeap } from "./indexed-heap.js";
 import { maintenanceMargin, notionalOf, unrealizedPnl } from "./margin.js";
-import type { Account, Position, SequencerState, SymbolState } from "./state.js";
+import type { Account, Position, RiskItem, SequencerState, SymbolState } from "./state.js";
 
 /** Margin-call warning level: margin balance ≤ 3/2 × maintenance margin. */
 export const WARN_NUM = 3;
@@ -69,65 +70,98 @@ export function isWarned(marginBalance: number, maintMargin: number): boolean {
 }
 
 export class RiskIndex {
-  private readonly longs = new Map<number, IndexedHeap<Position>>();
-  private readonly shorts = new Map<number, IndexedHeap<Position>>();
+  /** per symbol: entries re-checked when the mark falls to their key (highest key first) */
+  private readonly falls = new Map<number, IndexedHeap<RiskItem>>();
+  /** per symbol: entries re-checked when the mark rises to their key (lowest key first) */
+  private readonly rises = new Map<number, IndexedHeap<RiskItem>>();
 
-  private heapOf(symbolId: number, long: boolean): IndexedHeap<Position> {
-    const m = long ? this.longs : this.shorts;
+  private heapOf(symbolId: number, falling: boolean): IndexedHeap<RiskItem> {
+    const m = falling ? this.falls : this.rises;
     let h = m.get(symbolId);
     if (h === undefined) {
-      h = new IndexedHeap<Position>(
-        long
-          ? (x, y) => x.riskKey > y.riskKey || (x.riskKey === y.riskKey && x.userId < y.userId)
-          : (x, y) => x.riskKey < y.riskKey || (x.riskKey === y.riskKey && x.userId < y.userId),
+      h = new IndexedHeap<RiskItem>(
+        falling
+          ? (x, y) => x.key > y.key || (x.key === y.key && x.userId < y.userId)
+          : (x, y) => x.key < y.key || (x.key === y.key && x.userId < y.userId),
       );
       m.set(symbolId, h);
     }
     return h;
   }
 
-  /** Takes the position out of its symbol's index (if it is in it). */
+  /** Takes the position's entries out of its symbol's index. */
   remove(p: Position): void {
-    if (p.heapIndex < 0) return;
-    const l = this.longs.get(p.symbolId);
-    if (l?.has(p)) l.remove(p);
-    else this.shorts.get(p.symbolId)!.remove(p);
+    for (const item of [p.riskItem, p.recoverItem]) {
+      if (item.heapIndex < 0) continue;
+      const f = this.falls.get(p.symbolId);
+      if (f?.has(item)) f.remove(item);
+      else this.rises.get(p.symbolId)!.remove(item);
+    }
   }
 
-  /** Files an open position under its current riskKey. */
+  /** Files an open position under its riskKey (and recoverKey when set). */
   insert(p: Position): void {
-    this.heapOf(p.symbolId, p.qty > 0).push(p);
+    const long = p.qty > 0;
+    p.riskItem.key = p.riskKey;
+    this.heapOf(p.symbolId, long).push(p.riskItem);
+    if (p.recoverKey > 0) {
+      p.recoverItem.key = p.recoverKey;
+      this.heapOf(p.symbolId, !long).push(p.recoverItem);
+    }
   }
 
-  /** Pops the positions of `symbolId` whose key `mark` reached, into `out`. */
-  crossed(symbolId: number, mark: number, out: Position[]): void {
-    const l = this.longs.get(symbolId);
-    if (l !== undefined)
-      for (let p = l.peek(); p !== undefined && mark <= p.riskKey; p = l.peek()) out.push(l.pop()!);
-    const s = this.shorts.get(symbolId);
-    if (s !== undefined)
-      for (let p = s.peek(); p !== undefined && mark >= p.riskKey; p = s.peek()) out.push(s.pop()!);
+  /** Pops the entries of `symbolId` whose key `mark` reached; appends their users to `out`. */
+  crossed(symbolId: number, mark: number, out: number[]): void {
+    const f = this.falls.get(symbolId);
+    if (f !== undefined)
+      for (let x = f.peek(); x !== undefined && mark <= x.key; x = f.peek()) out.push(f.pop()!.userId);
+    const r = this.rises.get(symbolId);
+    if (r !== undefined)
+      for (let x = r.peek(); x !== undefined && mark >= x.key; x = r.peek()) out.push(r.pop()!.userId);
   }
 
   /** Rebuilds the heaps from the positions' stored keys (restore). */
   rebuild(st: SequencerState): void {
-    this.longs.clear();
-    this.shorts.clear();
+    this.falls.clear();
+    this.rises.clear();
     for (const acc of st.accounts.values()) {
       for (const p of acc.positions.values()) {
-        p.heapIndex = -1;
+        p.riskItem.heapIndex = -1;
+        p.recoverItem.heapIndex = -1;
         if (p.qty !== 0) this.insert(p);
       }
     }
   }
 
-  /** Positions in the index (bench, tests). */
+  /** Entries in the index (bench, tests). */
   get size(): number {
     let n = 0;
-    for (const h of this.longs.values()) n += h.size;
-    for (const h of this.shorts.values()) n += h.size;
+    for (const h of this.falls.values()) n += h.size;
+    for (const h of this.rises.values()) n += h.size;
     return n;
   }
+}
+
+/**
+ * Recovery key of a position of an account inside the margin-call zone, given its share of the budget
+ * in units of g = 2 × margin balance − 3 × MM (≤ 0 in the zone; the account leaves it when g > 0). A
+ * favourable move of δ raises g by at most 2 × Q × f × δ (long: its MM only rises) or
+ * 2 × |Q| × f × δ × (1 + 1.5 × MMR / 1e8) (short: MMR of the current bracket, the notional falls), plus
+ * rounding (6 per position, in the budget): while every mark stays inside its recovery key the account
+ * is still in the zone. 0 when the key is not a price (≤ 0).
+ */
+export function recoverKeyOf(p: Position, sym: SymbolState, budget: number): number {
+  const m0 = sym.markPrice;
+  const absQ = p.qty < 0 ? -p.qty : p.qty;
+  const perUnit = BigInt(absQ) * BigInt(sym.factor);
+  if (p.qty > 0) {
+    const d = BigInt(budget) / (2n * perUnit);
+    return m0 + (d > BigInt(MAX_DELTA) ? MAX_DELTA : Number(d)) + 1;
+  }
+  const r0 = rateAt(sym, perUnit * BigInt(m0));
+  const d = (BigInt(budget) * BigInt(RATE_SCALE)) / (perUnit * BigInt(2 * RATE_SCALE + 3 * r0));
+  const key = m0 - (d > BigInt(MAX_DELTA) ? MAX_DELTA : Number(d)) - 1;
+  return key > 0 ? key : 0;
 }
 
 /**
@@ -161,9 +195,9 @@ function rateAt(sym: SymbolState, notional: bigint): number {
   return b[b.length - 1]!.maintMarginRate;
 }
 
-/** Budget per position: (s − 3n − 2) / n, floored, never below 0. */
-export function budgetOf(slack: number, n: number): number {
-  const b = slack - 3 * n - 2;
+/** Budget per position: (s − c × n − 2) / n, floored, never below 0 (c: rounding per position). */
+export function budgetOf(slack: number, n: number, c = 3): number {
+  const b = slack - c * n - 2;
   return b <= 0 ? 0 : mulDiv(b, 1, n, "floor");
 }
 

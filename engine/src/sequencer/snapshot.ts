@@ -11,7 +11,7 @@
 //                     lastFundingRate, lastFundingTime, premiumSum, premiumCount, basisHead, n, basis…,
 //                     book updateId, n, { orderId, userId, side, price, remaining } in book order }
 //   section ACCOUNTS: n, { userId, crossWallet, inLiquidation, marginCalled, positions: n, { symbolId, qty,
-//                     entryValue, leverage, marginType, isolatedWallet, riskKey, marginCalled,
+//                     entryValue, leverage, marginType, isolatedWallet, riskKey, recoverKey, marginCalled,
 //                     buy{qty,qtyPrice,qtyLoss,roQty}, sell{…}, orderIds: n, ids },
 //                     clientOrderIds: n, { clientOrderId, orderId } }
 //   section ORDERS:   n, { every OpenOrder field in declaration order }
@@ -106,6 +106,7 @@ export function encodeState(st: SequencerState, port: MatchPort): Uint8Array {
         p.marginType,
         p.isolatedWallet,
         p.riskKey,
+        p.recoverKey,
       ])
         w.safeInt(x);
       w.bool(p.marginCalled);
@@ -245,6 +246,7 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
       p.marginType = r.safeInt() as MarginType;
       p.isolatedWallet = r.safeInt();
       p.riskKey = r.safeInt();
+      p.recoverKey = r.safeInt();
       p.marginCalled = r.bool();
       sides.push([p.buy, readSide(r)], [p.sell, readSide(r)]);
       for (let j = r.safeInt(); j > 0; j--) p.orderIds.add(r.safeInt());

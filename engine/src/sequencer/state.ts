@@ -39,8 +39,15 @@ export function emptySide(): SideOrders {
   return { qty: 0, qtyPrice: 0, qtyLoss: 0, roQty: 0 };
 }
 
+/** One key of a position in its symbol's liquidation index (risk-index.ts). */
+export interface RiskItem extends HeapItem {
+  /** price units */
+  key: number;
+  readonly userId: number;
+}
+
 /** Per user per symbol: settings, the position and the user's open orders in that symbol. */
-export interface Position extends HeapItem {
+export interface Position {
   readonly userId: number;
   readonly symbolId: number;
   /** signed size, qty units (long > 0) */
@@ -58,11 +65,19 @@ export interface Position extends HeapItem {
   /** untriggered (conditional) order ids in placement order; they reserve nothing until they fire */
   readonly triggerIds: Set<number>;
   /**
-   * Liquidation index key (risk-index.ts), price units: while the position is open it sits in its
-   * symbol's index, and its account must be re-checked once the mark reaches this price (long: mark ≤
-   * key, short: mark ≥ key). Recomputed whenever the account changes.
+   * Liquidation index key (risk-index.ts), price units: while the position is open its account must be
+   * re-checked once the mark reaches this price (long: mark ≤ key, short: mark ≥ key). Recomputed
+   * whenever the account changes or a key is reached.
    */
   riskKey: number;
+  /**
+   * While the account (cross) or position (isolated) is in the margin-call zone: the price in the
+   * position's favour at which it may have left it (long: mark ≥ key, short: mark ≤ key); 0 = none.
+   */
+  recoverKey: number;
+  /** the index entries for riskKey and recoverKey (derived; rebuilt on restore) */
+  readonly riskItem: RiskItem;
+  readonly recoverItem: RiskItem;
   /** ISOLATED: a margin call was sent and the position has not been back above the warning level since */
   marginCalled: boolean;
 }
@@ -81,8 +96,10 @@ export function newPosition(userId: number, inst: Instrument): Position {
     orderIds: new Set(),
     triggerIds: new Set(),
     riskKey: 0,
+    recoverKey: 0,
+    riskItem: { heapIndex: -1, key: 0, userId },
+    recoverItem: { heapIndex: -1, key: 0, userId },
     marginCalled: false,
-    heapIndex: -1,
   };
 }
 
