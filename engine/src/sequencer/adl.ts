@@ -1,30 +1,20 @@
 // Auto-deleveraging ranking (SPEC §7.5) and ADL quantiles. Owner: read-only over SequencerState; the
 // liquidation engine (liquidation.ts) executes the ADL fills.
 //
-// Rank of an open position (BitMEX rule): PnL% × effective leverage when profitable, PnL% / effective
-// leverage otherwise, with PnL% = UPnL / entry notional and effective leverage = notional / equity
-// (notional and UPnL at mark; equity: the isolated wallet + UPnL, or the cross account's margin balance).
-// Scores are compared as exact rationals (BigInt cross-multiplication), never rounded:
-//   profitable:     UPnL × notional / (entry notional × equity)      (equity ≤ 0: +∞, ranked first)
-//   not profitable: UPnL × equity / (entry notional × notional)      (equity ≤ 0: 0)
-// Highest score first; ties by user id, lower first. Only opposite-side positions of the liquidated one
-// in that symbol take part. The quantile (1–5 lights, 5 = first in line) of a position among the
-// positions on its side: min(5, ⌊5 × (number with a strictly lower score) / count⌋ + 1) — the rule the
-// gateway read model uses.
+// Rank of an open position: the shared rule (shared/src/adl.ts, also used by the gateway read model's
+// quantiles) — PnL% × effective leverage when profitable, PnL% / effective leverage otherwise, exact
+// rationals — with UPnL and notional at mark, entry notional = entry value × factor, and equity the
+// isolated wallet + UPnL or the cross account's margin balance. Highest score first; ties by user id,
+// lower first. Only opposite-side positions of the liquidated one in that symbol take part.
 //
 // Finding the opposite positions scans the accounts (O(accounts)); ADL only runs when a liquidation could
 // not be filled in the book or paid by the insurance fund, and quantiles are a read-side query.
+import { type AdlScore, adlQuantile, adlScore, compareAdlScore } from "@perpx/shared/adl";
 import { MarginType } from "@perpx/shared/domain";
+import { mul } from "@perpx/shared/fixed";
 import { notionalOf, unrealizedPnl } from "./margin.js";
 import { crossLevels } from "./risk-index.js";
 import type { Account, Position, SequencerState } from "./state.js";
-
-export interface AdlScore {
-  readonly inf: boolean;
-  readonly n: bigint;
-  /** > 0 */
-  readonly d: bigint;
-}
 
 export interface Ranked {
   readonly acc: Account;
@@ -32,27 +22,17 @@ export interface Ranked {
   readonly score: AdlScore;
 }
 
-export function adlScore(st: SequencerState, pos: Position, crossMarginBalance: number): AdlScore {
+/** The shared rule's score of one open position (cross: `crossMarginBalance` is its account's equity). */
+export function positionScore(st: SequencerState, pos: Position, crossMarginBalance: number): AdlScore {
   const sym = st.symbols.get(pos.symbolId)!;
-  const upnl = BigInt(unrealizedPnl(pos.qty, pos.entryValue, sym.markPrice, sym.factor));
-  const notional = BigInt(notionalOf(sym.markPrice, pos.qty, sym.factor));
-  const entry = BigInt(pos.entryValue) * BigInt(sym.factor);
-  const equity =
-    pos.marginType === MarginType.ISOLATED ? BigInt(pos.isolatedWallet) + upnl : BigInt(crossMarginBalance);
-  if (upnl > 0n) {
-    if (equity <= 0n) return { inf: true, n: 0n, d: 1n };
-    return { inf: false, n: upnl * notional, d: entry * equity };
-  }
-  if (equity <= 0n) return { inf: false, n: 0n, d: 1n };
-  return { inf: false, n: upnl * equity, d: entry * notional };
-}
-
-/** > 0 when a ranks above b (deleveraged first), < 0 below, 0 equal. */
-export function compareScore(a: AdlScore, b: AdlScore): number {
-  if (a.inf || b.inf) return a.inf === b.inf ? 0 : a.inf ? 1 : -1;
-  const l = a.n * b.d;
-  const r = b.n * a.d;
-  return l > r ? 1 : l < r ? -1 : 0;
+  const upnl = unrealizedPnl(pos.qty, pos.entryValue, sym.markPrice, sym.factor);
+  const equity = pos.marginType === MarginType.ISOLATED ? pos.isolatedWallet + upnl : crossMarginBalance;
+  return adlScore(
+    upnl,
+    notionalOf(sym.markPrice, pos.qty, sym.factor),
+    mul(pos.entryValue, sym.factor),
+    equity,
+  );
 }
 
 /** Open positions in `symbolId` whose sign is `sign`, except `exclude`'s, ranked (first = first in line). */
@@ -63,9 +43,9 @@ export function rankPositions(st: SequencerState, symbolId: number, sign: 1 | -1
     const pos = acc.positions.get(symbolId);
     if (pos === undefined || pos.qty === 0 || (pos.qty > 0 ? 1 : -1) !== sign) continue;
     const mb = pos.marginType === MarginType.ISOLATED ? 0 : crossLevels(st, acc).marginBalance;
-    out.push({ acc, pos, score: adlScore(st, pos, mb) });
+    out.push({ acc, pos, score: positionScore(st, pos, mb) });
   }
-  out.sort((x, y) => compareScore(y.score, x.score) || x.acc.userId - y.acc.userId);
+  out.sort((x, y) => compareAdlScore(y.score, x.score) || x.acc.userId - y.acc.userId);
   return out;
 }
 
@@ -84,9 +64,13 @@ export function adlQuantiles(st: SequencerState, userId: number): AdlQuantile[] 
     if (pos.qty === 0) continue;
     const ranked = rankPositions(st, pos.symbolId, pos.qty > 0 ? 1 : -1);
     const mine = ranked.find((r) => r.acc === acc)!;
-    let below = 0;
-    for (const r of ranked) if (compareScore(r.score, mine.score) < 0) below++;
-    out.push({ symbolId: pos.symbolId, quantile: Math.min(5, Math.floor((below * 5) / ranked.length) + 1) });
+    out.push({
+      symbolId: pos.symbolId,
+      quantile: adlQuantile(
+        mine.score,
+        ranked.map((r) => r.score),
+      ),
+    });
   }
   return out;
 }

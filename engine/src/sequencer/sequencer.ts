@@ -82,7 +82,8 @@ export class Sequencer {
       this.ctx,
       this.matcher,
       (sym) => {
-        if (sym.indexPrice === 0) this.updateMark(sym); // without an index the mark is the last trade
+        // without an index the mark is the last trade (and is published when it moves)
+        if (sym.indexPrice === 0 && this.updateMark(sym)) this.emitMark(sym);
       },
       (symbolId, price) => this.riskEngine.onTradePrice(symbolId, price),
     );
@@ -264,7 +265,8 @@ export class Sequencer {
     return sym === undefined ? [] : [sym];
   }
 
-  private updateMark(sym: SymbolState): void {
+  /** Recomputes the mark; true when it changed. */
+  private updateMark(sym: SymbolState): boolean {
     const ts = this.ctx.ts;
     const basis = basisStats(sym);
     const mark = computeMark({
@@ -277,9 +279,10 @@ export class Sequencer {
       basisSum: basis.sum,
       basisCount: basis.count,
     });
-    if (mark === sym.markPrice) return;
+    if (mark === sym.markPrice) return false;
     sym.markPrice = mark;
     this.riskEngine.onMarkChange(sym.inst.symbolId);
+    return true;
   }
 
   private emitMark(sym: SymbolState): void {
