@@ -7,14 +7,99 @@
 // isolated wallet + UPnL or the cross account's margin balance. Highest score first; ties by user id,
 // lower first. Only opposite-side positions of the liquidated one in that symbol take part.
 //
-// Finding the opposite positions scans the accounts (O(accounts)); ADL only runs when a liquidation could
-// not be filled in the book or paid by the insurance fund, and quantiles are a read-side query.
+// The engine's queue (AdlQueue): the opposite positions of a symbol are scored once per command (one
+// pass over the accounts, at the first ADL of the command; marks do not move while the risk work runs)
+// and afterwards only the accounts touched since are re-scored. Each victim is the best of the list by
+// a linear scan: scores are compared as doubles (IEEE arithmetic is deterministic) and, when two are
+// within a relative 1e-9 (far above the few-ulp error of the double quotients), exactly with the shared
+// BigInt rule, then by user id — so the choice is always the exact ranking's. Quantiles (a read-side
+// query) rank with the exact rule throughout.
 import { type AdlScore, adlQuantile, adlScore, compareAdlScore } from "@perpx/shared/adl";
 import { MarginType } from "@perpx/shared/domain";
 import { mul } from "@perpx/shared/fixed";
 import { notionalOf, unrealizedPnl } from "./margin.js";
 import { crossLevels } from "./risk-index.js";
 import type { Account, Position, SequencerState } from "./state.js";
+
+/** One opposite position in an AdlQueue: the rule's inputs and its score as a double. */
+interface Entry {
+  readonly acc: Account;
+  readonly pos: Position;
+  readonly upnl: number;
+  readonly notional: number;
+  readonly entry: number;
+  readonly equity: number;
+  /** +∞ score (profitable with equity ≤ 0) */
+  readonly inf: boolean;
+  readonly f: number;
+}
+
+function entryOf(st: SequencerState, acc: Account, pos: Position): Entry {
+  const sym = st.symbols.get(pos.symbolId)!;
+  const upnl = unrealizedPnl(pos.qty, pos.entryValue, sym.markPrice, sym.factor);
+  const equity =
+    pos.marginType === MarginType.ISOLATED ? pos.isolatedWallet + upnl : crossLevels(st, acc).marginBalance;
+  const notional = notionalOf(sym.markPrice, pos.qty, sym.factor);
+  const entry = mul(pos.entryValue, sym.factor);
+  const inf = upnl > 0 && equity <= 0;
+  const f =
+    equity <= 0 ? 0 : upnl > 0 ? (upnl / entry) * (notional / equity) : upnl / entry / (notional / equity);
+  return { acc, pos, upnl, notional, entry, equity, inf, f };
+}
+
+/** Does a rank before b (exactly: doubles when clearly apart, the BigInt rule when close, then user id)? */
+function before(a: Entry, b: Entry): boolean {
+  if (a.inf !== b.inf) return a.inf;
+  if (!a.inf) {
+    const tol = 1e-9 * Math.max(Math.abs(a.f), Math.abs(b.f));
+    if (a.f > b.f + tol) return true;
+    if (b.f > a.f + tol) return false;
+    const c = compareAdlScore(
+      adlScore(a.upnl, a.notional, a.entry, a.equity),
+      adlScore(b.upnl, b.notional, b.entry, b.equity),
+    );
+    if (c !== 0) return c > 0;
+  }
+  return a.acc.userId < b.acc.userId;
+}
+
+/**
+ * The ADL candidates of the liquidations of one command (see the header). `clear()` at the start of the
+ * risk work and on any mark change; `invalidate(acc)` whenever an account may have changed.
+ */
+export class AdlQueue {
+  /** per symbolId × side: candidates by account, and the accounts to re-score */
+  private readonly lists = new Map<number, { all: Map<Account, Entry>; stale: Set<Account> }>();
+
+  clear(): void {
+    this.lists.clear();
+  }
+
+  invalidate(acc: Account): void {
+    for (const l of this.lists.values()) l.stale.add(acc);
+  }
+
+  /** The first in line among open positions of `symbolId` with sign `sign`, except `excludeUserId`'s. */
+  best(st: SequencerState, symbolId: number, sign: 1 | -1, excludeUserId: number): Entry | undefined {
+    const key = symbolId * 2 + (sign > 0 ? 1 : 0);
+    let l = this.lists.get(key);
+    if (l === undefined) {
+      l = { all: new Map(), stale: new Set(st.accounts.values()) };
+      this.lists.set(key, l);
+    }
+    for (const acc of l.stale) {
+      const pos = acc.positions.get(symbolId);
+      if (pos === undefined || pos.qty === 0 || (pos.qty > 0 ? 1 : -1) !== sign) l.all.delete(acc);
+      else l.all.set(acc, entryOf(st, acc, pos));
+    }
+    l.stale.clear();
+    let top: Entry | undefined;
+    for (const e of l.all.values()) {
+      if (e.acc.userId !== excludeUserId && (top === undefined || before(e, top))) top = e;
+    }
+    return top;
+  }
+}
 
 export interface Ranked {
   readonly acc: Account;

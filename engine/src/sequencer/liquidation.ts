@@ -37,7 +37,7 @@ import {
   TradeType,
 } from "@perpx/shared/domain";
 import { add, mul, mulDiv, RATE_SCALE, sub } from "@perpx/shared/fixed";
-import { rankPositions } from "./adl.js";
+import { AdlQueue } from "./adl.js";
 import type { CommandCtx } from "./command-ctx.js";
 import { applyFill } from "./fills.js";
 import { type InsuranceReason, insuranceIn, insuranceOut } from "./insurance.js";
@@ -78,9 +78,12 @@ class LiquidatedSide implements LiquidationTaker {
   }
 }
 
+/** Counters for tests and benchmarks (not state: a restored engine starts at 0). */
 export interface LiquidationStats {
   liquidations: number;
   adlFills: number;
+  /** exact account checks the risk engine ran (touched accounts and index keys reached) */
+  checks: number;
 }
 
 export class Liquidator {
@@ -93,8 +96,10 @@ export class Liquidator {
   private closed = 0;
   private bqCum = 0;
   private totalUnits = 0;
+  /** ADL candidates of the current command (risk-engine.ts clears and invalidates it) */
+  readonly adlQueue = new AdlQueue();
   /** counters for tests and benchmarks (not state) */
-  readonly stats: LiquidationStats = { liquidations: 0, adlFills: 0 };
+  readonly stats: LiquidationStats = { liquidations: 0, adlFills: 0, checks: 0 };
 
   constructor(
     private readonly st: SequencerState,
@@ -269,9 +274,14 @@ export class Liquidator {
     const side = this.side;
     const symbolId = sym.inst.symbolId;
     const victimSide = side.side === Side.SELL ? Side.BUY : Side.SELL;
-    for (const v of rankPositions(st, symbolId, s > 0 ? -1 : 1, side.userId)) {
+    // everything this command changed so far (makers of the liquidation passes included) is re-scored
+    for (const a of ctx.accounts) this.adlQueue.invalidate(a);
+    for (;;) {
       const rem = this.absQ - this.closed;
       if (rem === 0) break;
+      const v = this.adlQueue.best(st, symbolId, s > 0 ? -1 : 1, side.userId);
+      if (v === undefined) break;
+      this.adlQueue.invalidate(v.acc);
       const qty = Math.min(rem, Math.abs(v.pos.qty));
       this.orders.cancelAllOf(v.acc, symbolId);
       ctx.touch(v.acc, v.pos, BalanceReason.ADL);

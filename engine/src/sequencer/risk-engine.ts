@@ -82,6 +82,7 @@ export class RiskEngine {
   /** The symbol's mark changed (MARK_PRICE triggers, liquidation index). */
   onMarkChange(symbolId: number): void {
     this.push(symbolId, MARK, 0);
+    this.liquidator.adlQueue.clear();
   }
 
   /** An account whose risk changed without a touch (instrument brackets changed). */
@@ -97,6 +98,7 @@ export class RiskEngine {
 
   /** Works off everything the command left (see the header). */
   settle(): void {
+    this.liquidator.adlQueue.clear();
     for (;;) {
       if (this.head < this.evSymbol.length) {
         this.priceEvent();
@@ -154,6 +156,7 @@ export class RiskEngine {
    */
   private check(acc: Account): void {
     const st = this.st;
+    this.liquidator.stats.checks++;
     for (const p of acc.positions.values()) this.index.remove(p);
     const lv = crossLevels(st, acc);
     if (lv.count > 0) {

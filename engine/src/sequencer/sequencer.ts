@@ -359,7 +359,7 @@ export class Sequencer {
   adlQuantiles(userId: number): AdlQuantile[] {
     return adlQuantiles(this.st, userId);
   }
-  /** Liquidations and ADL fills since this instance started (tests, benchmarks; not state). */
+  /** Liquidations, ADL fills and exact risk checks since this instance started (tests, benchmarks; not state). */
   liquidationStats(): Readonly<LiquidationStats> {
     return this.riskEngine.liquidator.stats;
   }
