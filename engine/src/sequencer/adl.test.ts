@@ -47,7 +47,7 @@ test("AdlQueue.best takes victims in the exact ranking's order (ties, near-ties,
     const q = new AdlQueue();
     for (let n = 0; ; n++) {
       const want = rankPositions(st, 1, -1)[0];
-      const got = q.best(st, 1, -1, 0);
+      const got = q.best(st, 1, -1);
       assert.equal(got?.acc.userId, want?.acc.userId, `seed ${seed}, pick ${n}`);
       if (got === undefined) break;
       got.pos.qty = 0; // taken: out of line

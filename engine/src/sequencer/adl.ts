@@ -9,20 +9,21 @@
 //
 // The engine's queue (AdlQueue): the opposite positions of a symbol are scored once per command (one
 // pass over the accounts, at the first ADL of the command; marks do not move while the risk work runs)
-// and afterwards only the accounts touched since are re-scored. Each victim is the best of the list by
-// a linear scan: scores are compared as doubles (IEEE arithmetic is deterministic) and, when two are
+// and afterwards only the accounts touched since are re-scored. The victims come off a heap: scores are
+// compared as doubles (IEEE arithmetic is deterministic) and, when two are
 // within a relative 1e-9 (far above the few-ulp error of the double quotients), exactly with the shared
 // BigInt rule, then by user id — so the choice is always the exact ranking's. Quantiles (a read-side
 // query) rank with the exact rule throughout.
 import { type AdlScore, adlQuantile, adlScore, compareAdlScore } from "@perpx/shared/adl";
 import { MarginType } from "@perpx/shared/domain";
 import { mul } from "@perpx/shared/fixed";
+import { type HeapItem, IndexedHeap } from "./indexed-heap.js";
 import { notionalOf, unrealizedPnl } from "./margin.js";
 import { crossLevels } from "./risk-index.js";
 import type { Account, Position, SequencerState } from "./state.js";
 
 /** One opposite position in an AdlQueue: the rule's inputs and its score as a double. */
-interface Entry {
+interface Entry extends HeapItem {
   readonly acc: Account;
   readonly pos: Position;
   readonly upnl: number;
@@ -44,7 +45,7 @@ function entryOf(st: SequencerState, acc: Account, pos: Position): Entry {
   const inf = upnl > 0 && equity <= 0;
   const f =
     equity <= 0 ? 0 : upnl > 0 ? (upnl / entry) * (notional / equity) : upnl / entry / (notional / equity);
-  return { acc, pos, upnl, notional, entry, equity, inf, f };
+  return { acc, pos, upnl, notional, entry, equity, inf, f, heapIndex: -1 };
 }
 
 /** Does a rank before b (exactly: doubles when clearly apart, the BigInt rule when close, then user id)? */
@@ -64,12 +65,17 @@ function before(a: Entry, b: Entry): boolean {
 }
 
 /**
- * The ADL candidates of the liquidations of one command (see the header). `clear()` at the start of the
- * risk work and on any mark change; `invalidate(acc)` whenever an account may have changed.
+ * The ADL candidates of the liquidations of one command (see the header), in a heap ordered by `before`
+ * (a strict total order): building it costs O(n log n) once per command, each victim O(log n).
+ * `clear()` at the start of the risk work and on any mark change; `invalidate(acc)` whenever an account
+ * may have changed.
  */
 export class AdlQueue {
-  /** per symbolId × side: candidates by account, and the accounts to re-score */
-  private readonly lists = new Map<number, { all: Map<Account, Entry>; stale: Set<Account> }>();
+  /** per symbolId × side: the heap, its entries by account, the accounts to re-score */
+  private readonly lists = new Map<
+    number,
+    { heap: IndexedHeap<Entry>; byAcc: Map<Account, Entry>; stale: Set<Account> }
+  >();
 
   clear(): void {
     this.lists.clear();
@@ -79,25 +85,28 @@ export class AdlQueue {
     for (const l of this.lists.values()) l.stale.add(acc);
   }
 
-  /** The first in line among open positions of `symbolId` with sign `sign`, except `excludeUserId`'s. */
-  best(st: SequencerState, symbolId: number, sign: 1 | -1, excludeUserId: number): Entry | undefined {
+  /** The first in line among the open positions of `symbolId` with sign `sign`. */
+  best(st: SequencerState, symbolId: number, sign: 1 | -1): Entry | undefined {
     const key = symbolId * 2 + (sign > 0 ? 1 : 0);
     let l = this.lists.get(key);
     if (l === undefined) {
-      l = { all: new Map(), stale: new Set(st.accounts.values()) };
+      l = { heap: new IndexedHeap<Entry>(before), byAcc: new Map(), stale: new Set(st.accounts.values()) };
       this.lists.set(key, l);
     }
     for (const acc of l.stale) {
+      const old = l.byAcc.get(acc);
+      if (old !== undefined) {
+        l.heap.remove(old);
+        l.byAcc.delete(acc);
+      }
       const pos = acc.positions.get(symbolId);
-      if (pos === undefined || pos.qty === 0 || (pos.qty > 0 ? 1 : -1) !== sign) l.all.delete(acc);
-      else l.all.set(acc, entryOf(st, acc, pos));
+      if (pos === undefined || pos.qty === 0 || (pos.qty > 0 ? 1 : -1) !== sign) continue;
+      const e = entryOf(st, acc, pos);
+      l.heap.push(e);
+      l.byAcc.set(acc, e);
     }
     l.stale.clear();
-    let top: Entry | undefined;
-    for (const e of l.all.values()) {
-      if (e.acc.userId !== excludeUserId && (top === undefined || before(e, top))) top = e;
-    }
-    return top;
+    return l.heap.peek();
   }
 }
 

@@ -279,7 +279,7 @@ export class Liquidator {
     for (;;) {
       const rem = this.absQ - this.closed;
       if (rem === 0) break;
-      const v = this.adlQueue.best(st, symbolId, s > 0 ? -1 : 1, side.userId);
+      const v = this.adlQueue.best(st, symbolId, s > 0 ? -1 : 1); // never the liquidated side
       if (v === undefined) break;
       this.adlQueue.invalidate(v.acc);
       const qty = Math.min(rem, Math.abs(v.pos.qty));

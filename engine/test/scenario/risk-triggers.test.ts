@@ -5,7 +5,14 @@
 // to set the last price, and a fired market order finds liquidity inside the 5 % bound from mark.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ORDER_TYPE_NAMES, OrderStatus, OrderType, Side, WorkingType } from "@perpx/shared/domain";
+import {
+  MarginType,
+  ORDER_TYPE_NAMES,
+  OrderStatus,
+  OrderType,
+  Side,
+  WorkingType,
+} from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import { Ev } from "@perpx/shared/events";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
@@ -369,6 +376,15 @@ test("untriggered orders: cancel one, cancel-all takes them too, they count towa
     ],
   );
   assert.equal(h.seq.triggerOrder(901), undefined);
+  // an untriggered order blocks a margin-type change like an open order (and is refused when it would
+  // pass maxOpenOrders): here one is left, then none
+  h.trigger(1, Side.SELL, STOP_MARKET, qty(0.1), { orderId: 903, stopPrice: px(48_000), workingType: MARK });
+  assert.deepEqual(
+    ofType(h.marginType(1, MarginType.ISOLATED), Ev.REJECT).map((e) => e.reason),
+    [RejectReason.POSITION_OR_ORDERS_OPEN],
+  );
+  h.cancel(1, 903);
+  assert.deepEqual(ofType(h.marginType(1, MarginType.ISOLATED), Ev.REJECT), []);
 });
 
 test("dead-man switch: the first command at or after the deadline cancels the user's orders once", () => {
