@@ -436,7 +436,7 @@ test(`randomized sequencer: conservation after every command, replay and snapsho
     const ms = Math.round(performance.now() - t0);
     console.log(
       `seed ${seed}: ${s.commands} commands, ${s.trades} trades, ${s.rejects} rejects, ` +
-        `${s.liquidations} liquidations, ${s.adlFills} ADL fills, ${s.fundings} funding payments, ` +
+        `${s.liquidations} liquidations, ${s.adlFills} ADL fills, ${s.fundings} funding settlements, ` +
         `${s.triggered} triggered, ${s.marginCalls} margin calls, ${s.countdownCancels} dead-man fires, ${ms} ms`,
     );
     assert.equal(s.commands, total);
