@@ -1,12 +1,16 @@
 // Seeded randomized sequencer run (short by default, long with PERPX_STRESS=long): 50 users, cross and
-// isolated, deposits, withdrawals, leverage and margin-type changes, isolated margin moves, LIMIT GTC /
-// IOC / FOK / GTX and MARKET orders, reduce-only, STP modes, amends, cancels, oracle moves in a band.
+// isolated, leverage 1–20, deposits, withdrawals, leverage and margin-type changes, isolated margin moves,
+// LIMIT GTC / IOC / FOK / GTX and MARKET orders, reduce-only, STP modes, amends, cancels, conditional
+// orders of every type (mark and last price, close-position, trailing with and without activation),
+// oracle moves in a band with jumps of 3–15 % that liquidate and deleverage, mark samples, funding
+// payments and dead-man switches.
 //
 // A generator drives engine A, looking at its state to pick plausible commands, and records the log.
 // In lockstep the same commands go to engine B (from scratch) and, from a random point on, to engine C
-// restored from A's snapshot there. After every command: the conservation invariant holds exactly,
-// every touched account's wallets are explained, and B's and C's events deep-equal A's. At the end all
-// three state hashes agree.
+// restored from A's snapshot there. After every command: the conservation invariant holds exactly, the
+// insurance fund is not negative, no account or isolated position is left at or below maintenance margin
+// (detection missed nothing), no wallet is negative without open positions, and B's and C's events
+// deep-equal A's. At the end all three state hashes agree.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Command, PlaceOrder } from "@perpx/shared/commands";
@@ -15,17 +19,21 @@ import type { Instrument } from "@perpx/shared/domain";
 import {
   MarginType,
   notionalFactor,
+  OrderStatus,
   OrderType,
   Side,
   StpMode,
   TimeInForce,
+  TradeType,
   WorkingType,
 } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { DEFAULT_INSTRUMENTS, makeInstrument } from "@perpx/shared/instruments";
+import { isolatedRisk } from "../../src/sequencer/account-risk.js";
 import type { InThreadMatchPort } from "../../src/sequencer/match-port.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
+import type { Position } from "../../src/sequencer/state.js";
 import { newPort } from "../support/seq-harness.js";
 
 const LONG = process.env.PERPX_STRESS === "long";
@@ -91,6 +99,12 @@ interface Run {
   commands: number;
   trades: number;
   rejects: number;
+  liquidations: number;
+  adlFills: number;
+  fundings: number;
+  triggered: number;
+  marginCalls: number;
+  countdownCancels: number;
 }
 
 function runRandom(seed: number, total: number): Run {
@@ -103,7 +117,19 @@ function runRandom(seed: number, total: number): Run {
   let ts = 1_700_000_000_000;
   let nextOrderId = 1;
   let nextTx = 1;
-  const stats: Run = { commands: 0, trades: 0, rejects: 0 };
+  /** armed dead-man switches (for the count only; the engine keeps its own) */
+  const countdowns = new Map<string, number>();
+  const stats: Run = {
+    commands: 0,
+    trades: 0,
+    rejects: 0,
+    liquidations: 0,
+    adlFills: 0,
+    fundings: 0,
+    triggered: 0,
+    marginCalls: 0,
+    countdownCancels: 0,
+  };
 
   const run = (cmd: Command): EngineEvent[] => {
     const seq = a.lastSeq + 1;
@@ -117,12 +143,28 @@ function runRandom(seed: number, total: number): Run {
       c.apply({ seq, cmd }, outC);
       assert.deepEqual(outC, outA, `restored engine diverged at seq ${seq}`);
     }
-    check(a, outA, seq);
+    check(a, seq);
     if (seq % 250 === 0) checkBooks(a, portA, seq);
     stats.commands++;
     for (const e of outA) {
       if (e.ev === Ev.TRADE) stats.trades++;
-      if (e.ev === Ev.REJECT || (e.ev === Ev.ORDER && e.status === 4)) stats.rejects++;
+      if (e.ev === Ev.TRADE && e.type === TradeType.ADL) stats.adlFills++;
+      if (e.ev === Ev.REJECT || (e.ev === Ev.ORDER && e.status === OrderStatus.REJECTED)) stats.rejects++;
+      if (e.ev === Ev.ORDER && e.clientOrderId.startsWith("autoclose-")) stats.liquidations++;
+      if (e.ev === Ev.ORDER && e.status === OrderStatus.TRIGGERED) stats.triggered++;
+      if (e.ev === Ev.FUNDING_RATE) stats.fundings++;
+      if (e.ev === Ev.MARGIN_CALL) stats.marginCalls++;
+    }
+    // the dead-man switches this command fired (a shadow of the engine's rule: deadline ≤ ts)
+    for (const [k, d] of countdowns) {
+      if (d <= cmd.ts) {
+        stats.countdownCancels++;
+        countdowns.delete(k);
+      }
+    }
+    if (cmd.op === Op.COUNTDOWN_CANCEL_ALL) {
+      if (cmd.deadline === 0) countdowns.delete(`${cmd.userId}:${cmd.symbolId}`);
+      else countdowns.set(`${cmd.userId}:${cmd.symbolId}`, cmd.deadline);
     }
     if (seq === restoreAt) {
       const bytes = a.snapshot();
@@ -146,7 +188,7 @@ function runRandom(seed: number, total: number): Run {
     run({ op: Op.DEPOSIT, ts: t(), userId: u, amount, txId: `tx${nextTx++}` });
     for (const inst of INSTRUMENTS) {
       const symbolId = inst.symbolId;
-      run({ op: Op.SET_LEVERAGE, ts: t(), userId: u, symbolId, leverage: rng.range(1, 5) });
+      run({ op: Op.SET_LEVERAGE, ts: t(), userId: u, symbolId, leverage: rng.range(1, 20) });
       if (rng.chance(0.4)) {
         run({ op: Op.SET_MARGIN_TYPE, ts: t(), userId: u, symbolId, marginType: MarginType.ISOLATED });
       }
@@ -178,6 +220,41 @@ function runRandom(seed: number, total: number): Run {
     });
   };
 
+  /** A conditional order of a random type, source and side, its stop around the source price. */
+  const placeTrigger = (userId: number, inst: Instrument, mark: number): void => {
+    const symbolId = inst.symbolId;
+    const tick = inst.tickUnits;
+    const type = rng.pick([
+      OrderType.STOP,
+      OrderType.STOP_MARKET,
+      OrderType.TAKE_PROFIT,
+      OrderType.TAKE_PROFIT_MARKET,
+      OrderType.TRAILING_STOP_MARKET,
+    ] as const);
+    const workingType = rng.chance(0.5) ? WorkingType.MARK_PRICE : WorkingType.CONTRACT_PRICE;
+    const last = a.symbol(symbolId)!.lastPrice;
+    const src = workingType === WorkingType.MARK_PRICE || last === 0 ? mark : last;
+    const around = (pct: number) =>
+      Math.max(tick, Math.round((src * (1 + (rng.next() * 2 - 1) * pct)) / tick) * tick);
+    const market = type !== OrderType.STOP && type !== OrderType.TAKE_PROFIT;
+    const closePosition =
+      (type === OrderType.STOP_MARKET || type === OrderType.TAKE_PROFIT_MARKET) && rng.chance(0.2);
+    const trailing = type === OrderType.TRAILING_STOP_MARKET;
+    const qty = closePosition ? 0 : rng.range(1, MAX_QTY.get(symbolId)! / inst.stepUnits) * inst.stepUnits;
+    place(userId, symbolId, {
+      type,
+      workingType,
+      tif: market ? TimeInForce.IOC : rng.pick([TimeInForce.GTC, TimeInForce.IOC]),
+      price: market ? 0 : around(0.02),
+      stopPrice: trailing ? 0 : around(0.03),
+      qty,
+      closePosition,
+      reduceOnly: closePosition ? false : rng.chance(0.2),
+      callbackRate: trailing ? rng.range(100_000, 5_000_000) : 0,
+      activationPrice: trailing && rng.chance(0.5) ? around(0.02) : 0,
+    });
+  };
+
   while (a.lastSeq < total) {
     const userId = rng.range(1, USERS);
     const inst = rng.pick(INSTRUMENTS);
@@ -193,9 +270,15 @@ function runRandom(seed: number, total: number): Run {
     const r = rng.next();
     if (r < 0.05) {
       const center = CENTER.get(symbolId)!;
-      const moved = Math.round(mark * (1 + (rng.next() * 2 - 1) * 0.004));
-      const bounded = Math.min(Math.max(moved, Math.round(center * 0.97)), Math.round(center * 1.03));
-      run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price: bounded });
+      let price: number;
+      if (rng.chance(0.12)) {
+        // a jump of 3–15 % from the center: liquidations, deficits and ADL
+        price = Math.round(center * (1 + (rng.chance(0.5) ? 1 : -1) * (0.03 + 0.12 * rng.next())));
+      } else {
+        const moved = Math.round(mark * (1 + (rng.next() * 2 - 1) * 0.004));
+        price = Math.min(Math.max(moved, Math.round(center * 0.97)), Math.round(center * 1.03));
+      }
+      run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price });
     } else if (r < 0.07) {
       const txId = rng.chance(0.1) && nextTx > 1 ? `tx${rng.range(1, nextTx - 1)}` : `tx${nextTx++}`;
       const amount = (userId <= 10 ? rng.range(10, 300) : rng.range(100, 5_000)) * U;
@@ -207,18 +290,20 @@ function runRandom(seed: number, total: number): Run {
         : Math.max(1, Math.floor(avail * rng.next()));
       run({ op: Op.WITHDRAW, ts: t(), userId, amount, withdrawId: `w${a.lastSeq}` });
     } else if (r < 0.1) {
-      run({ op: Op.SET_LEVERAGE, ts: t(), userId, symbolId, leverage: rng.range(1, 5) });
+      run({ op: Op.SET_LEVERAGE, ts: t(), userId, symbolId, leverage: rng.range(1, 20) });
     } else if (r < 0.105) {
       const marginType = rng.chance(0.5) ? MarginType.ISOLATED : MarginType.CROSSED;
       run({ op: Op.SET_MARGIN_TYPE, ts: t(), userId, symbolId, marginType });
     } else if (r < 0.115) {
       const amount = (rng.chance(0.5) ? 1 : -1) * rng.range(1, 500) * U;
       run({ op: Op.ADJUST_ISOLATED_MARGIN, ts: t(), userId, symbolId, amount });
-    } else if (r < 0.49) {
+    } else if (r < 0.45) {
       const price = limitPrice(0.015);
       // tight users often order all they can afford, so their available balance sits near zero
       const qty = userId <= 10 && rng.chance(0.5) ? affordable(a, userId, inst, price) : q();
       place(userId, symbolId, { price, qty });
+    } else if (r < 0.49) {
+      placeTrigger(userId, inst, mark);
     } else if (r < 0.56) {
       place(userId, symbolId, { price: limitPrice(0.01), qty: q(), tif: TimeInForce.IOC });
     } else if (r < 0.6) {
@@ -238,13 +323,19 @@ function runRandom(seed: number, total: number): Run {
       const price = rng.chance(0.5) ? o.price : limitPrice(0.015);
       const qty = rng.chance(0.7) ? Math.max(step, o.origQty - rng.range(0, 5) * step) : o.origQty + q();
       run({ op: Op.AMEND_ORDER, ts: t(), userId, symbolId, orderId: o.orderId, price, qty });
-    } else if (r < 0.99) {
+    } else if (r < 0.975) {
       run({ op: Op.CANCEL_ALL, ts: t(), userId, symbolId });
     } else {
-      const op = rng.pick([Op.MARK_SAMPLE, Op.PAY_FUNDING, Op.COUNTDOWN_CANCEL_ALL] as const);
-      if (op === Op.MARK_SAMPLE) run({ op, ts: t(), symbolId });
-      else if (op === Op.PAY_FUNDING) run({ op, ts: t(), symbolId, fundingTime: ts });
-      else run({ op, ts: t(), userId, symbolId, deadline: ts + 10_000 });
+      const x = rng.next();
+      if (x < 0.5) run({ op: Op.MARK_SAMPLE, ts: t(), symbolId: rng.chance(0.5) ? 0 : symbolId });
+      else if (x < 0.7) {
+        const time = t();
+        run({ op: Op.PAY_FUNDING, ts: time, symbolId: rng.chance(0.5) ? 0 : symbolId, fundingTime: time });
+      } else {
+        const time = t();
+        const deadline = rng.chance(0.2) ? 0 : time + rng.range(1, 20_000);
+        run({ op: Op.COUNTDOWN_CANCEL_ALL, ts: time, userId, symbolId, deadline });
+      }
     }
   }
   const hash = a.stateHash();
@@ -301,29 +392,38 @@ function checkBooks(s: Sequencer, port: InThreadMatchPort, seq: number): void {
   assert.equal(open, inBooks, `seq ${seq}: open order count`);
 }
 
-/** Conservation to the micro-USDT, and every touched account's wallets explained. */
-function check(s: Sequencer, events: readonly EngineEvent[], seq: number): void {
+/**
+ * Conservation to the micro-USDT; the insurance fund never negative; after the risk work of every
+ * command nothing is left at or below maintenance margin, no flat isolated position keeps money, and no
+ * wallet is negative without open positions to carry it.
+ */
+function check(s: Sequencer, seq: number): void {
   const sol = s.solvency();
   if (sol.difference !== 0) assert.fail(`seq ${seq}: solvency difference ${sol.difference}`);
-  // with leverage ≤ 5 and marks within ±3 % no isolated position can close bankrupt: the insurance
-  // fund (which would cover such a deficit) never moves
-  if (sol.insuranceFund !== 0 || events.some((e) => e.ev === Ev.INSURANCE)) {
-    assert.fail(`seq ${seq}: insurance fund moved (${sol.insuranceFund})`);
-  }
-  const users = new Set<number>();
-  for (const e of events) if (e.ev === Ev.BALANCE || e.ev === Ev.POSITION) users.add(e.userId);
-  for (const u of users) {
-    const acc = s.account(u)!;
+  if (sol.insuranceFund < 0) assert.fail(`seq ${seq}: insurance fund ${sol.insuranceFund}`);
+  for (const acc of s.accounts()) {
+    const u = acc.userId;
+    let crossOpen = 0;
     for (const p of acc.positions.values()) {
-      if (p.isolatedWallet < 0) assert.fail(`seq ${seq}: user ${u} isolated wallet ${p.isolatedWallet}`);
-      if (p.qty === 0 && (p.entryValue !== 0 || p.isolatedWallet !== 0))
-        assert.fail(`seq ${seq}: flat residue`);
+      if (p.qty === 0) {
+        if (p.entryValue !== 0 || p.isolatedWallet !== 0) assert.fail(`seq ${seq}: user ${u} flat residue`);
+        continue;
+      }
+      if (p.marginType === MarginType.CROSSED) {
+        crossOpen++;
+        continue;
+      }
+      const r = isolatedRisk(p as Position, s.symbol(p.symbolId)!);
+      if (r.equity <= r.maintMargin)
+        assert.fail(
+          `seq ${seq}: user ${u} isolated ${p.symbolId} left liquidatable (${r.equity} ≤ ${r.maintMargin})`,
+        );
     }
     const r = s.risk(u)!;
-    // a cross wallet below zero is only explained by unrealized profit carrying the margin balance
-    if (r.marginBalance < 0 || (r.crossWallet < 0 && r.crossUpnl <= 0)) {
-      assert.fail(`seq ${seq}: user ${u} wallet ${r.crossWallet} upnl ${r.crossUpnl} unexplained`);
-    }
+    if (crossOpen > 0 && r.marginBalance <= r.maintMargin)
+      assert.fail(`seq ${seq}: user ${u} left liquidatable (${r.marginBalance} ≤ ${r.maintMargin})`);
+    if (crossOpen === 0 && acc.crossWallet < 0)
+      assert.fail(`seq ${seq}: user ${u} wallet ${acc.crossWallet} flat`);
   }
 }
 
@@ -334,8 +434,13 @@ test(`randomized sequencer: conservation after every command, replay and snapsho
     const t0 = performance.now();
     const s = runRandom(seed, total);
     const ms = Math.round(performance.now() - t0);
-    console.log(`seed ${seed}: ${s.commands} commands, ${s.trades} trades, ${s.rejects} rejects, ${ms} ms`);
+    console.log(
+      `seed ${seed}: ${s.commands} commands, ${s.trades} trades, ${s.rejects} rejects, ` +
+        `${s.liquidations} liquidations, ${s.adlFills} ADL fills, ${s.fundings} funding settlements, ` +
+        `${s.triggered} triggered, ${s.marginCalls} margin calls, ${s.countdownCancels} dead-man fires, ${ms} ms`,
+    );
     assert.equal(s.commands, total);
     assert.ok(s.trades > total / 20, "the stream trades");
+    assert.ok(s.liquidations > 0 && s.adlFills > 0 && s.fundings > 0 && s.triggered > 0, "risk paths ran");
   }
 });

@@ -4,8 +4,9 @@
 //   derived here: notional, unrealizedPnl, maintMargin, initialMargin, open-order cost,
 //                 marginBalance, availableBalance, liquidationPrice, entryPrice text, ADL quantile
 // A position without any mark yet is shown at its entry price (UPnL 0).
+import { type AdlScore, adlQuantile, adlScore as sharedAdlScore } from "@perpx/shared/adl";
 import { notionalFactor, QUOTE_ASSET } from "@perpx/shared/domain";
-import { formatDecimal, formatMoney, mul, mulDiv, RATE_SCALE } from "@perpx/shared/fixed";
+import { formatDecimal, formatMoney, mul, mulDiv } from "@perpx/shared/fixed";
 import { marginTypeName } from "./format.js";
 import {
   averagePriceText,
@@ -147,25 +148,16 @@ export function positionViews(u: UserState, markets: ReadonlyMap<number, MarketS
 }
 
 /**
- * ADL ranking score (SPEC §7.5) in parts per 1e8: PnL% × effective leverage when profitable,
- * PnL% / effective leverage otherwise. PnL% = UPnL / entry notional; effective leverage =
- * notional / equity (isolated: wallet + UPnL; cross: cross wallet + cross UPnL).
+ * ADL ranking score of a position (SPEC §7.5) by the rule the engine deleverages with
+ * (@perpx/shared/adl): exact, with equity = isolated wallet + UPnL, or the cross wallet + cross UPnL.
  */
-export function adlScore(r: PositionRisk, crossEquity: number): number {
-  const entryNotional = Math.max(1, mul(r.p.entryValue, notionalFactor(r.m.inst)));
-  const pnlRate = mulDiv(r.upnl, RATE_SCALE, entryNotional, "floor");
+export function adlScore(r: PositionRisk, crossEquity: number): AdlScore {
+  const entryNotional = mul(r.p.entryValue, notionalFactor(r.m.inst));
   const equity = r.p.marginType === 1 ? r.p.isolatedWallet + r.upnl : crossEquity;
-  if (equity <= 0) return pnlRate >= 0 ? Number.MAX_SAFE_INTEGER : pnlRate;
-  const effLev = Math.max(1, mulDiv(r.notional, RATE_SCALE, equity, "floor"));
-  return pnlRate >= 0
-    ? mulDiv(pnlRate, effLev, RATE_SCALE, "floor")
-    : mulDiv(pnlRate, RATE_SCALE, effLev, "floor");
+  return sharedAdlScore(r.upnl, r.notional, entryNotional, equity);
 }
 
-/** Quintile 1..5 of `score` among `all` scores of the same side (5 = first to be deleveraged). */
-export function quintile(score: number, all: readonly number[]): AdlQuantileView["adlQuantile"] {
-  if (all.length === 0) return 0;
-  let below = 0;
-  for (const s of all) if (s < score) below++;
-  return Math.min(5, Math.floor((below * 5) / all.length) + 1);
+/** Quantile 1..5 of `score` among `all` scores of the same side (5 = first to be deleveraged). */
+export function quintile(score: AdlScore, all: readonly AdlScore[]): AdlQuantileView["adlQuantile"] {
+  return adlQuantile(score, all);
 }

@@ -4,6 +4,8 @@
 // redelivered batch from an earlier command changes nothing (the events of one seq must not be
 // delivered twice). Which fields come from events and which are derived: see user-state.ts and
 // account-view.ts.
+
+import type { AdlScore } from "@perpx/shared/adl";
 import type { Instrument } from "@perpx/shared/domain";
 import { TRADE_TYPE_NAMES } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
@@ -199,8 +201,8 @@ export class MemoryReadModel implements ReadModel {
     const u = this.s.users.get(userId);
     if (!u) return [];
     return positionRisks(u, this.s.markets).map((mine) => {
-      const scores: number[] = [];
-      let myScore = 0;
+      const scores: AdlScore[] = [];
+      let myScore: AdlScore | undefined;
       for (const holder of this.s.holders(mine.p.symbolId)) {
         const risks = positionRisks(holder, this.s.markets);
         let crossEquity = holder.crossWallet;
@@ -212,7 +214,10 @@ export class MemoryReadModel implements ReadModel {
           if (holder === u) myScore = s;
         }
       }
-      return { symbol: mine.m.inst.symbol, adlQuantile: quintile(myScore, scores) };
+      return {
+        symbol: mine.m.inst.symbol,
+        adlQuantile: myScore === undefined ? 0 : quintile(myScore, scores),
+      };
     });
   }
   settings(userId: number, symbolId: number): { leverage: number; marginType: string } {
