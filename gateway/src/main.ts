@@ -1,5 +1,8 @@
 // `make run`: the embedded exchange (no external service). Configuration from env (SPEC §1):
-// HOST, HTTP_PORT, WS_PORT, DATA_DIR, EXCHANGE_ADMIN_KEY/SECRET, DEMO_FEED (on|off), LOG_LEVEL.
+// HOST, HTTP_PORT, WS_PORT, DATA_DIR, EXCHANGE_ADMIN_KEY/SECRET, DEMO_FEED (on|off), LOG_LEVEL,
+// WEB_DIR (the built UI, default web/dist), PUBLIC_WS_URL.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { configFromEnv } from "./config.js";
 import { launchEmbedded } from "./embedded/launch.js";
 
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
     [
       "",
       "perpx embedded exchange is up",
+      existsSync(join(config.webDir, "index.html"))
+        ? `  UI        ${base}/   (admin ${base}/admin)`
+        : "  UI        not built (`make build-web`)",
       `  REST      ${base}/api/v1/time   (OpenAPI ${base}/docs, metrics ${base}/metrics)`,
       ex.stream ? `  WS        ws://${config.host}:${ex.stream.port}/ws` : "  WS        off",
       `  data      ${config.dataDir}  (replayed ${ex.replayed} commands; up in ${Date.now() - t0} ms)`,
