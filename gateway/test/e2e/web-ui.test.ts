@@ -163,6 +163,21 @@ test("the trader signs in with an API key (signed in the browser) and the stream
   assert.deepEqual(stored, [1, 0, ""]);
 });
 
+test("the order form is keyboard-operable: labelled fields, hidden fields out of the tab order", async () => {
+  const focused = () => trader.evaluate("document.activeElement && document.activeElement.id");
+  await trader.locator("#order-type").selectOption("LIMIT");
+  await trader.locator("#order-price").focus();
+  await trader.keyboard.press("Tab");
+  assert.equal(await focused(), "order-qty", "LIMIT: price → quantity (no stop price)");
+  await trader.locator("#order-type").selectOption("STOP");
+  await trader.locator("#order-price").focus();
+  await trader.keyboard.press("Tab");
+  assert.equal(await focused(), "order-stop", "STOP: price → stop price");
+  await trader.locator("#order-type").selectOption("LIMIT");
+  for (const label of ["Order type", "Price (USDT)", "Quantity (BTC)", "Time in force", "Reduce-only"])
+    assert.equal(await trader.locator("#order-form").getByLabel(label, { exact: true }).count(), 1, label);
+});
+
 test("filters are checked before sending, with the gateway's names", async () => {
   await placeInUi(trader, { side: "BUY", price: "49900.05", qty: "0.100" });
   await result(trader, "INVALID_TICK_SIZE");
@@ -217,15 +232,13 @@ test("amend moves the order in the book; a corrupted checksum is caught and the 
 
   // the next diff reaches the page with a wrong cs: the page must notice and resubscribe
   corruptNextDiff = true;
-  const r = await rest
-    .as(bob.key)
-    .post("/api/v1/order?wait=true", {
-      symbol: "BTCUSDT",
-      side: "BUY",
-      type: "LIMIT",
-      quantity: "0.050",
-      price: "49000.0",
-    });
+  const r = await rest.as(bob.key).post("/api/v1/order?wait=true", {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    quantity: "0.050",
+    price: "49000.0",
+  });
   assert.equal(obj(r.body).status, "NEW");
   await trader.getByTestId("book-warning").filter({ hasText: "checksum mismatch" }).waitFor(WAIT);
   await trader.getByTestId("book-warning").filter({ hasText: "resynced" }).waitFor(WAIT);
@@ -283,15 +296,13 @@ test("a dropped stream shows the reconnecting state, comes back, resubscribes an
   await trader.getByTestId("connection").filter({ hasText: "Live" }).waitFor(WAIT);
   assert.ok(sockets.length > before, "a new connection was opened");
   // a book change after the reconnect arrives: the depth channel was resubscribed
-  const r = await rest
-    .as(bob.key)
-    .post("/api/v1/order?wait=true", {
-      symbol: "BTCUSDT",
-      side: "SELL",
-      type: "LIMIT",
-      quantity: "0.020",
-      price: "50100.0",
-    });
+  const r = await rest.as(bob.key).post("/api/v1/order?wait=true", {
+    symbol: "BTCUSDT",
+    side: "SELL",
+    type: "LIMIT",
+    quantity: "0.020",
+    price: "50100.0",
+  });
   assert.equal(obj(r.body).status, "NEW");
   await bookRow(trader, "50100.0").filter({ hasText: "0.020" }).waitFor(WAIT);
   await trader.getByTestId("book-health").filter({ hasText: "checksum ok" }).waitFor(WAIT);

@@ -31,7 +31,14 @@ export function bookView(stream: Stream, inst: InstrumentView, pickPrice: (p: st
         { class: "num price" },
         h(
           "button",
-          { type: "button", class: "link", title: "Use this price", onclick: () => pickPrice(price) },
+          // a mouse shortcut for typing the price: kept out of the tab order (24 stops before the form)
+          {
+            type: "button",
+            class: "link",
+            title: "Use this price",
+            tabindex: -1,
+            onclick: () => pickPrice(price),
+          },
           price,
         ),
       ),

@@ -16,7 +16,10 @@ import type { InstrumentView, TradeMsg } from "../lib/types.js";
 import type { MarketInfo } from "./market.js";
 import { fromStream, type TapeTrade } from "./trades-view.js";
 
+/** candle width in seconds; the mark line is sampled on the same buckets so both share one time scale */
 const INTERVALS: Record<string, number> = { "5 s": 5, "1 min": 60, "15 min": 900 };
+const DEFAULT_INTERVAL = "5 s";
+const KEEP = 5_000; // trades and marks remembered for redrawing at another interval
 
 export function chartView(
   stream: Stream,
@@ -32,7 +35,7 @@ export function chartView(
   const select = h(
     "select",
     { id: "chart-interval", "aria-label": "Candle interval" },
-    ...Object.keys(INTERVALS).map((k) => h("option", { value: k, selected: k === "1 min" }, k)),
+    ...Object.keys(INTERVALS).map((k) => h("option", { value: k, selected: k === DEFAULT_INTERVAL }, k)),
   );
   const section = panel("chart", "Price", h("div", { class: "panel-tools" }, select), box);
 
@@ -40,7 +43,13 @@ export function chartView(
     autoSize: true,
     layout: { background: { type: ColorType.Solid, color: "#12161c" }, textColor: "#a7b1bd", fontSize: 11 },
     grid: { vertLines: { color: "#1e252e" }, horzLines: { color: "#1e252e" } },
-    timeScale: { timeVisible: true, secondsVisible: true, borderColor: "#2a323d" },
+    timeScale: {
+      timeVisible: true,
+      secondsVisible: true,
+      borderColor: "#2a323d",
+      barSpacing: 8,
+      rightOffset: 4,
+    },
     rightPriceScale: { borderColor: "#2a323d" },
   });
   const priceFormat = {
@@ -64,8 +73,8 @@ export function chartView(
   });
 
   let trades: TapeTrade[] = [];
-  let seconds = INTERVALS["1 min"]!;
-  let lastMarkTime = 0;
+  let markHistory: { time: number; price: string }[] = [];
+  let seconds = INTERVALS[DEFAULT_INTERVAL]!;
 
   const bucket = (ms: number) => (Math.floor(ms / 1000 / seconds) * seconds) as UTCTimestamp;
   /** the bar `t` falls in, given the bar before it (same bucket: extended; else a new bar) */
@@ -83,6 +92,9 @@ export function chartView(
       else bars.push(bar);
     }
     candles.setData(bars);
+    const line = new Map<number, number>();
+    for (const m of markHistory) line.set(bucket(m.time), Number(m.price));
+    marks.setData([...line].map(([time, value]) => ({ time: time as UTCTimestamp, value })));
   };
 
   select.addEventListener("change", () => {
@@ -93,23 +105,24 @@ export function chartView(
     (ts) => {
       trades = ts;
       rebuild();
-      chart.timeScale().fitContent();
     },
     () => undefined,
   );
   stream.on(`trades:${inst.symbol}`, (raw) => {
     const t = fromStream(raw as unknown as TradeMsg);
     trades.push(t);
-    if (trades.length > 5000) trades = trades.slice(-5000);
+    if (trades.length > KEEP) trades = trades.slice(-KEEP);
     const last = candles.data().at(-1) as CandlestickData<UTCTimestamp> | undefined;
     if (last && bucket(t.time) < last.time) return; // older than the chart's last bar
     candles.update(barWith(last, t));
   });
-  info.onMark((p, ms) => {
-    const time = Math.floor(ms / 1000);
-    if (time < lastMarkTime) return;
-    lastMarkTime = time;
-    marks.update({ time: time as UTCTimestamp, value: Number(p) });
+  info.onMark((price, ms) => {
+    markHistory.push({ time: ms, price });
+    if (markHistory.length > KEEP) markHistory = markHistory.slice(-KEEP);
+    const time = bucket(ms);
+    const last = marks.data().at(-1);
+    if (last && time < (last.time as number)) return;
+    marks.update({ time, value: Number(price) });
   });
   return section;
 }

@@ -48,8 +48,12 @@ export function marketStrip(
   let rate = "";
   let nextFunding = 0;
 
+  // before the engine has scheduled one, the next funding is the next multiple of the interval (UTC)
+  const interval = inst.fundingIntervalHours * 3_600_000;
   const showFunding = () => {
-    funding.v.textContent = nextFunding ? `${ratePct(rate)} / ${countdown(nextFunding, now())}` : "—";
+    const t = now();
+    const next = nextFunding > t ? nextFunding : Math.ceil(t / interval) * interval;
+    funding.v.textContent = `${rate ? ratePct(rate) : "—"} / ${countdown(next, t)}`;
   };
   const showTicker = (c: string, pct: string, v: string) => {
     if (c) last.v.textContent = c;
