@@ -17,6 +17,7 @@ import { type Browser, type BrowserContext, chromium, type Page, type WebSocketR
 import { makeConfig } from "../../src/config.js";
 import { type EmbeddedExchange, launchEmbedded } from "../../src/embedded/launch.js";
 import { arr, type KeyPair, obj, RestClient } from "../embedded/client.js";
+import { makeJwt, testRsa } from "../helpers/harness.js";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const WEB_DIR = join(ROOT, "web", "dist");
@@ -109,6 +110,7 @@ before(async () => {
       logLevel: "warn",
       rateLimit: { enabled: false },
       webDir: WEB_DIR,
+      auth: { jwtPublicKeys: { test: testRsa().publicKey } },
     }),
     env,
     demoFeed: false,
@@ -284,6 +286,23 @@ test("a trade against a second user shows the position, liquidation price, ADL l
   const history = trader.getByRole("table", { name: "Trade history" });
   await history.locator("tr", { hasText: "maker" }).filter({ hasText: "1.000000" }).waitFor(WAIT);
   await shot(trader, "03-position-after-trade");
+});
+
+test("the other side signs in with a JWT and sees the long position", async () => {
+  const ctx = await browser!.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await ctx.newPage();
+  watchErrors(page, "jwt");
+  await page.goto(`${base}/`);
+  await page.getByLabel("Sign in with").selectOption("jwt");
+  const token = makeJwt({ sub: String(bob.id), exp: Math.floor(Date.now() / 1000) + 600 });
+  await page.getByLabel("JWT", { exact: true }).fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText(`Signed in as user ${bob.id}`).waitFor(WAIT);
+  const pos = page.getByRole("table", { name: "Positions" }).locator("tr", { hasText: "BTCUSDT" });
+  await pos.filter({ hasText: "0.100" }).waitFor(WAIT);
+  assert.doesNotMatch((await pos.textContent()) ?? "", /-0\.100/);
+  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor(WAIT);
+  await ctx.close();
 });
 
 test("a dropped stream shows the reconnecting state, comes back, resubscribes and resyncs the book", async () => {
