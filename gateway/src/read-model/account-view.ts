@@ -120,14 +120,21 @@ export function accountView(u: UserState, markets: ReadonlyMap<number, MarketSta
  * other cross position's (UPnL − MM) at the current marks, held constant while this position's mark
  * moves (exact for a single cross position; an approximation when several move together).
  */
-export function positionViews(u: UserState, markets: ReadonlyMap<number, MarketState>): PositionView[] {
-  const risks = positionRisks(u, markets);
+export function liquidationPrices(u: UserState, risks: readonly PositionRisk[]): number[] {
   let crossSlack = u.crossWallet;
   for (const r of risks) if (r.p.marginType === 0) crossSlack += r.upnl - r.mm;
   return risks.map((r) => {
-    const inst = r.m.inst;
     const backing = r.p.marginType === 1 ? r.p.isolatedWallet : crossSlack - (r.upnl - r.mm);
-    const liq = liquidationPrice(inst, r.p.qty, r.p.entryValue, backing, r.notional);
+    return liquidationPrice(r.m.inst, r.p.qty, r.p.entryValue, backing, r.notional);
+  });
+}
+
+export function positionViews(u: UserState, markets: ReadonlyMap<number, MarketState>): PositionView[] {
+  const risks = positionRisks(u, markets);
+  const liqs = liquidationPrices(u, risks);
+  return risks.map((r, i) => {
+    const inst = r.m.inst;
+    const liq = liqs[i]!;
     return {
       symbol: inst.symbol,
       positionSide: "BOTH",

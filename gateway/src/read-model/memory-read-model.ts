@@ -22,6 +22,7 @@ import {
 } from "./format.js";
 import { EventProjector } from "./projector.js";
 import type { RangeQuery, ReadModel } from "./read-model.js";
+import { positionsAtRisk } from "./risk-view.js";
 import type { UserState } from "./user-state.js";
 import { OPEN_STATUSES } from "./user-state.js";
 import type * as V from "./views.js";
@@ -284,6 +285,12 @@ export class MemoryReadModel implements ReadModel {
       unrealizedPnl: formatMoney(t.upnl),
       difference: formatMoney(t.wallets + t.insurance + t.feeAccount + t.upnl - t.netDeposits),
     };
+  }
+
+  positionsAtRisk(limit: number): V.AtRiskPositionView[] {
+    const holders = new Set<UserState>();
+    for (const symbolId of this.s.markets.keys()) for (const u of this.s.holders(symbolId)) holders.add(u);
+    return positionsAtRisk(holders, this.s.markets, limit);
   }
 
   deposit(txId: string): V.DepositView | undefined {
