@@ -9,14 +9,14 @@ STAMP := node_modules/.perpx-installed
 # 20–30 % less CPU per command with the journal on)
 ENGINE_NODE_FLAGS ?= --max-semi-space-size=64
 
-.PHONY: help setup build run test test-unit test-integration test-stress lint format typecheck \
-        up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics migrate \
-        topics lag run-engine run-gateway run-savers
+.PHONY: help setup build build-web chromium run test test-unit test-integration test-stress test-e2e lint \
+        format typecheck up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics \
+        migrate topics lag run-engine run-gateway run-savers
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): package.json shared/package.json engine/package.json gateway/package.json
+$(STAMP): package.json shared/package.json engine/package.json gateway/package.json web/package.json
 	@echo "==> installing npm dependencies"
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if(a<20||(a===20&&b<10)){console.error("Node >= 20.10 is required, found "+process.version);process.exit(1)}'
 	@if [ -f package-lock.json ]; then $(NPM) ci --no-audit --no-fund; else $(NPM) install --no-audit --no-fund; fi
@@ -24,9 +24,18 @@ $(STAMP): package.json shared/package.json engine/package.json gateway/package.j
 
 setup: $(STAMP) ## install npm dependencies (once; again when a package.json changes)
 
-build: setup ## compile every workspace (tsc -b)
+build: setup ## compile and type check every workspace (tsc -b; web/ is type-checked here, bundled by build-web)
 	@echo "==> tsc -b"
 	@$(NPM) run -s build
+
+# the UI is rebuilt only when its sources (or the shared code it bundles) changed
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/admin.html \
+               web/vite.config.mjs web/package.json $(wildcard shared/src/*.ts shared/src/codec/*.ts)
+web/dist/index.html: $(WEB_SOURCES) | build
+	@echo "==> vite build (web/dist)"
+	@$(NPM) run -s build:web
+
+build-web: build web/dist/index.html ## bundle the web UI into web/dist (Vite), served by the gateway at / and /admin
 
 typecheck: build ## type check (same as build: tsc -b is the type check)
 
@@ -37,11 +46,11 @@ lint: setup ## lint and format check (Biome)
 format: setup ## apply Biome formatting and safe fixes
 	@$(NPM) run -s format
 
-run: build ## start the exchange on the embedded default (no external service)
+run: build-web ## start the exchange on the embedded default (no external service), UI at http://127.0.0.1:8080/
 	@echo "==> starting the embedded exchange (Ctrl-C stops it; log also in $${DATA_DIR:-./data}/perpx.log)"
 	@mkdir -p $${DATA_DIR:-./data} && set -o pipefail && node $(ENGINE_NODE_FLAGS) gateway/dist/src/main.js 2>&1 | tee -i -a $${DATA_DIR:-./data}/perpx.log
 
-test: build lint test-unit up test-integration ## everything: lint, type check, unit, services, integration
+test: build lint test-unit up test-integration test-e2e ## everything: lint, type check, unit, services, integration, browser
 	@echo "==> all tests passed"
 
 test-unit: build ## unit, scenario and short stress tests
@@ -51,6 +60,13 @@ test-unit: build ## unit, scenario and short stress tests
 test-integration: build ## integration tests against real MariaDB, Redis, Kafka (run `make up` first)
 	@echo "==> integration tests"
 	@$(NPM) run -s test:integration
+
+test-e2e: build-web chromium ## the web UI end to end in headless Chromium (screenshots in artifacts/e2e/)
+	@echo "==> browser tests"
+	@$(NPM) run -s test:e2e
+
+chromium: ## install Debian's chromium for the browser tests if /usr/bin/chromium is missing (needs root)
+	@scripts/install-chromium.sh
 
 test-stress: build ## long stress variants (ring, differential)
 	@echo "==> stress tests (long variants)"
@@ -113,4 +129,4 @@ curl-flow: ## run the README's curl walk-through against a running exchange
 
 clean: ## remove build output (keeps node_modules, the Kafka cache and data/)
 	@echo "==> clean"
-	@rm -rf shared/dist engine/dist gateway/dist
+	@rm -rf shared/dist engine/dist gateway/dist web/dist web/.tsc

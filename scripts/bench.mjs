@@ -21,7 +21,8 @@ const files = ["shared", "engine", "gateway"].flatMap((ws) => {
         .map((f) => join(dir, f))
     : [];
 });
-const chosen = files.filter((f) => !filter || f.includes(filter)).sort();
+// match the benchmark's file name, not its path (a checkout dir may contain the filter word)
+const chosen = files.filter((f) => !filter || basename(f).includes(filter)).sort();
 if (chosen.length === 0) {
   console.error("no benchmarks found (run `make build`)");
   process.exit(1);

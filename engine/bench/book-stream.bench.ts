@@ -121,6 +121,9 @@ class RingSink implements MatcherEventSink {
     const m = side === Side.BUY ? this.bids : this.asks;
     m.set(price, (m.get(price) ?? 0) + remaining);
   }
+  sampleResult(_b: number, _a: number, _bq: number, _bv: number, _aq: number, _av: number): void {
+    this.events++;
+  }
   commandDone(_seq: number): void {
     this.done++;
   }

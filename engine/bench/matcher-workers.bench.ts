@@ -49,6 +49,9 @@ class CountingSink implements MatcherEventSink {
   }
   snapshotBook(): void {}
   snapshotOrder(): void {}
+  sampleResult(_b: number, _a: number, _bq: number, _bv: number, _aq: number, _av: number): void {
+    this.events++;
+  }
   commandDone(_seq: number): void {
     this.done++;
   }

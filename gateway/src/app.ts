@@ -1,6 +1,6 @@
 // buildApp: the gateway wired in one place (fastify/demo layout). Order matters and is the point of
 // this file: errors → body parsing → IP rate limit → auth (per-key limit) → body errors → metrics →
-// OpenAPI collector → routes. The gateway keeps no exchange state: commands go to the log, queries to
+// OpenAPI collector → routes → the web UI's files (docs/ui.md). The gateway keeps no exchange state: commands go to the log, queries to
 // the read model.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { ApiError } from "./api-error.js";
@@ -14,6 +14,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./pl
 import { type Gauge, Metrics, registerMetrics } from "./plugins/metrics.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { RateLimiter, registerIpRateLimit } from "./plugins/rate-limit.js";
+import { webUiRoutes } from "./plugins/web-ui.js";
 import { accountRoutes } from "./routes/account.js";
 import { adminRoutes } from "./routes/admin.js";
 import { opsRoutes } from "./routes/ops.js";
@@ -112,5 +113,6 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
   app.register(accountRoutes(ctx));
   app.register(adminRoutes(ctx));
   app.register(opsRoutes(deps, metrics, gauges));
+  app.register(webUiRoutes(config, { streamPort: deps.streamPort ?? (() => undefined) }));
   return app;
 }

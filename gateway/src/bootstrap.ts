@@ -23,6 +23,8 @@ export interface GatewayParts {
   keys?: KeyStore;
   clock?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** the stream's port once it listens (the web UI asks for it) */
+  streamPort?: () => number | undefined;
 }
 
 export interface PreparedGateway {
@@ -54,6 +56,7 @@ export async function prepareGateway(p: GatewayParts): Promise<PreparedGateway> 
     clock,
     idGen,
     ...(p.probes ? { probes: p.probes } : {}),
+    ...(p.streamPort ? { streamPort: p.streamPort } : {}),
   });
   return admin.file ? { app, keys, adminKeyFile: admin.file } : { app, keys };
 }

@@ -3,6 +3,7 @@
 // secrets and the master key are) never live here: the key store reads the master key itself.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 
 export interface RateLimitConfig {
@@ -43,6 +44,10 @@ export interface GatewayConfig {
   readonly waitTimeoutMs: number;
   readonly logLevel: string;
   readonly trustProxy: boolean;
+  /** built web UI (web/dist) served at / and /admin; "" = no UI (docs/ui.md) */
+  readonly webDir: string;
+  /** WebSocket URL the UI connects to; "" = ws://<host the page came from>:<stream port>/ws */
+  readonly publicWsUrl: string;
   readonly auth: AuthConfig;
   readonly rateLimit: RateLimitConfig;
 }
@@ -56,6 +61,8 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   waitTimeoutMs: 5_000, // 5 s
   logLevel: "info",
   trustProxy: false,
+  webDir: "",
+  publicWsUrl: "",
   auth: {
     windowMs: 60_000, // ±60 s (SPEC §8.1)
     replayCacheMax: 500_000, // ~75 MB worst case; rate limits keep it far lower
@@ -94,6 +101,8 @@ const SCHEMA = {
     waitTimeoutMs: { type: "integer", minimum: 1, maximum: 60_000 },
     logLevel: { enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"] },
     trustProxy: { type: "boolean" },
+    webDir: { type: "string" },
+    publicWsUrl: { type: "string", pattern: "^(|wss?://.+)$" },
     auth: {
       type: "object",
       additionalProperties: false,
@@ -149,6 +158,9 @@ export function makeConfig(overrides: DeepPartial<GatewayConfig> = {}): GatewayC
   return deepFreeze(cfg);
 }
 
+/** web/dist of this checkout, seen from gateway/dist/src/config.js (what `make build-web` writes) */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../../web/dist", import.meta.url));
+
 const int = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
 /**
@@ -174,6 +186,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
     waitTimeoutMs: int(env.WAIT_TIMEOUT_MS),
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY === undefined ? undefined : env.TRUST_PROXY === "true",
+    webDir: env.WEB_DIR ?? DEFAULT_WEB_DIR,
+    publicWsUrl: env.PUBLIC_WS_URL,
     auth: {
       jwtPublicKeys: keys,
       windowMs: int(env.AUTH_WINDOW_MS),

@@ -5,7 +5,9 @@
 //    by the engine process's output topic (distributed/launch.ts); run the engine (`make run-engine`) and
 //    the read side (`make run-savers`) next to it. Also KAFKA_TOPIC_PREFIX.
 // Configuration from env (SPEC §1): HOST, HTTP_PORT, WS_PORT, DATA_DIR, GATEWAY_NODE_ID, EXCHANGE_ADMIN_KEY/SECRET,
-// DEMO_FEED (on|off, embedded only), LOG_LEVEL.
+// DEMO_FEED (on|off, embedded only), LOG_LEVEL, WEB_DIR (the built UI, default web/dist), PUBLIC_WS_URL.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { configFromEnv } from "./config.js";
 import { launchDistributed } from "./distributed/launch.js";
 import { launchEmbedded } from "./embedded/launch.js";
@@ -38,6 +40,9 @@ async function embedded(): Promise<void> {
     [
       "",
       "perpx embedded exchange is up",
+      existsSync(join(config.webDir, "index.html"))
+        ? `  UI        ${base}/   (admin ${base}/admin)`
+        : "  UI        not built (`make build-web`)",
       `  REST      ${base}/api/v1/time   (OpenAPI ${base}/docs, metrics ${base}/metrics)`,
       ex.stream ? `  WS        ws://${config.host}:${ex.stream.port}/ws` : "  WS        off",
       `  data      ${config.dataDir}  (replayed ${ex.replayed} commands; up in ${Date.now() - t0} ms)`,

@@ -51,4 +51,6 @@ export interface GatewayDeps {
   readonly idGen: IdGen;
   /** extra stores for /health/ready (optional) */
   readonly probes?: readonly ReadinessProbe[];
+  /** the WebSocket stream's port, for the web UI's /api/v1/ui-config (launchers that run a stream) */
+  readonly streamPort?: () => number | undefined;
 }

@@ -1,4 +1,5 @@
 // @perpx/shared: pure code (no I/O, no Node APIs) shared by engine and gateway.
+export * from "./adl.js";
 export * from "./commands.js";
 export * from "./crc32.js";
 export * from "./domain.js";

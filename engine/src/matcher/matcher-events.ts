@@ -18,6 +18,18 @@ export interface MatcherEventSink extends BookSink {
   snapshotBook(symbolId: number, updateId: number, count: number): void;
   /** one resting order, in book order */
   snapshotOrder(orderId: number, userId: number, side: Side, price: number, remaining: number): void;
+  /**
+   * answer to a sample request: best bid/ask (0 = side empty) and the impact fills (qty, price·qty
+   * units) of a taker SELL into the bids and a taker BUY into the asks (OrderBookApi.impact)
+   */
+  sampleResult(
+    bestBid: number,
+    bestAsk: number,
+    bidQty: number,
+    bidQuote: number,
+    askQty: number,
+    askQuote: number,
+  ): void;
   /** every event of the command with engine seq `seq` has been delivered */
   commandDone(seq: number): void;
 }
@@ -60,6 +72,9 @@ export function dispatchEvent(e: EventFields, sink: MatcherEventSink): void {
       return;
     case MatcherOp.SNAPSHOT_ORDER:
       sink.snapshotOrder(e.orderId, e.userId, e.side, e.price, e.remaining);
+      return;
+    case MatcherOp.SAMPLE_RESULT:
+      sink.sampleResult(e.bestBid, e.bestAsk, e.bidQty, e.bidQuote, e.askQty, e.askQuote);
       return;
   }
 }

@@ -12,7 +12,7 @@ import type { MessagePort } from "node:worker_threads";
 import { decodeCommand } from "@perpx/shared/codec/matcher/decode";
 import { CommandFields } from "@perpx/shared/codec/matcher/fields";
 import { DecodeStatus, MatcherOp } from "@perpx/shared/codec/matcher/opcodes";
-import type { Side, StpMode } from "@perpx/shared/domain";
+import { Side, type StpMode } from "@perpx/shared/domain";
 import type { SpscRing } from "@perpx/shared/ring/spsc-ring";
 import type { OrderBookApi } from "./book-api.js";
 import { RingBookSink } from "./ring-book-sink.js";
@@ -100,6 +100,23 @@ export class MatcherShard {
       case MatcherOp.SNAPSHOT_REQUEST:
         this.snapshot(c.symbolId);
         break;
+      case MatcherOp.SAMPLE_REQUEST: {
+        // what MatchReport.sample reads from an in-thread book (engine/src/sequencer/match-port.ts)
+        const b = this.book(c.symbolId);
+        const bid = b.bestBid();
+        const ask = b.bestAsk();
+        const sell = b.impact(Side.SELL, c.qty);
+        const buy = b.impact(Side.BUY, c.qty);
+        sink.sampleResult(
+          Number.isNaN(bid) ? 0 : bid,
+          Number.isNaN(ask) ? 0 : ask,
+          sell.qty,
+          sell.quoteUnits,
+          buy.qty,
+          buy.quoteUnits,
+        );
+        break;
+      }
       case MatcherOp.RESTORE_ORDER: {
         let list = this.restores.get(c.symbolId);
         if (list === undefined) {

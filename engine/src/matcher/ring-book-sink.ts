@@ -10,6 +10,7 @@ import { encodeCommandDone } from "@perpx/shared/codec/matcher/command-done";
 import { encodeLevel } from "@perpx/shared/codec/matcher/level";
 import { encodeOutcome } from "@perpx/shared/codec/matcher/outcome";
 import { encodeRemoved } from "@perpx/shared/codec/matcher/removed";
+import { encodeSampleResult } from "@perpx/shared/codec/matcher/sample-result";
 import { encodeSnapshotBook } from "@perpx/shared/codec/matcher/snapshot-book";
 import { encodeSnapshotOrder } from "@perpx/shared/codec/matcher/snapshot-order";
 import { encodeTrade } from "@perpx/shared/codec/matcher/trade";
@@ -100,6 +101,17 @@ export class RingBookSink implements BookSink {
 
   snapshotOrder(orderId: number, userId: number, side: Side, price: number, remaining: number): void {
     encodeSnapshotOrder(this.view, this.slot(), orderId, userId, side, price, remaining);
+  }
+
+  sampleResult(
+    bestBid: number,
+    bestAsk: number,
+    bidQty: number,
+    bidQuote: number,
+    askQty: number,
+    askQuote: number,
+  ): void {
+    encodeSampleResult(this.view, this.slot(), bestBid, bestAsk, bidQty, bidQuote, askQty, askQuote);
   }
 
   /** Ends the command's answer: COMMAND_DONE with its seq, its opcode and how many slots preceded. */

@@ -25,6 +25,7 @@ import { DecodeStatus, MatcherOp } from "@perpx/shared/codec/matcher/opcodes";
 import { encodePlace } from "@perpx/shared/codec/matcher/place";
 import { encodeRestoreEnd } from "@perpx/shared/codec/matcher/restore-end";
 import { encodeRestoreOrder } from "@perpx/shared/codec/matcher/restore-order";
+import { encodeSampleRequest } from "@perpx/shared/codec/matcher/sample-request";
 import { encodeShutdown } from "@perpx/shared/codec/matcher/shutdown";
 import { encodeSnapshotRequest } from "@perpx/shared/codec/matcher/snapshot-request";
 import type { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
@@ -238,6 +239,16 @@ export class ShardRouter {
     const off = this.claim(s);
     if (off < 0) return false;
     encodeSnapshotRequest(this.inputs[s]!.view, off, seq, symbolId);
+    this.sent(s, seq);
+    return true;
+  }
+
+  /** Read-only: answered by sampleResult (best prices, impact fills of `maxQuoteUnits`), then commandDone. */
+  sample(seq: number, symbolId: number, maxQuoteUnits: number): boolean {
+    const s = symbolId % this.shardCount;
+    const off = this.claim(s);
+    if (off < 0) return false;
+    encodeSampleRequest(this.inputs[s]!.view, off, seq, symbolId, maxQuoteUnits);
     this.sent(s, seq);
     return true;
   }

@@ -24,6 +24,7 @@ import {
   type MatchPort,
   type MatchReport,
   type MatchRequest,
+  ReportKind,
 } from "../sequencer/match-port.js";
 import type { CancelResult, PlaceOutcome, RemoveReason } from "./book-api.js";
 import type { MatcherEventSink } from "./matcher-events.js";
@@ -112,6 +113,19 @@ class AnswerSink implements MatcherEventSink {
   }
   snapshotOrder(orderId: number, userId: number, side: Side, price: number, remaining: number): void {
     this.image!.orders.push({ orderId, userId, side, price, remaining });
+  }
+  sampleResult(
+    bestBid: number,
+    bestAsk: number,
+    bidQty: number,
+    bidQuote: number,
+    askQty: number,
+    askQuote: number,
+  ): void {
+    // the record MatchReport.sample writes for an in-thread book (layout in match-port.ts)
+    const r = this.report!;
+    r.data.push(ReportKind.SAMPLE, bestBid, bestAsk, bidQty, bidQuote, askQty, askQuote, 0, 0);
+    r.count++;
   }
   commandDone(_seq: number): void {}
 }
@@ -225,6 +239,8 @@ export class WorkerMatchPort implements MatchPort {
         return r.cancelAll(seq, req.symbolId, req.userId);
       case MatchOp.AMEND:
         return r.amend(seq, req.symbolId, req.orderId, req.userId, req.price, req.qty);
+      case MatchOp.SAMPLE:
+        return r.sample(seq, req.symbolId, req.qty);
       default:
         throw new RangeError(`unknown match op ${String(req.op)}`);
     }

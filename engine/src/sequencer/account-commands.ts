@@ -146,7 +146,9 @@ export function setMarginType(st: SequencerState, ctx: CommandCtx, cmd: SetMargi
   }
   const pos = st.position(acc, sym);
   if (cmd.marginType !== pos.marginType) {
-    if (pos.qty !== 0 || pos.orderIds.size > 0) return RejectReason.POSITION_OR_ORDERS_OPEN;
+    if (pos.qty !== 0 || pos.orderIds.size > 0 || pos.triggerIds.size > 0) {
+      return RejectReason.POSITION_OR_ORDERS_OPEN;
+    }
     pos.marginType = cmd.marginType;
   }
   emitLeverage(ctx, acc.userId, sym.inst.symbolId, pos.leverage, pos.marginType);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { MarginType, notionalFactor } from "@perpx/shared/domain";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import { crossRisk, isolatedRisk, positionOrderMargin } from "./account-risk.js";
-import { newAccount, SequencerState } from "./state.js";
+import { newAccount, newSymbolState, SequencerState } from "./state.js";
 
 const U = 1_000_000;
 const BTC = DEFAULT_INSTRUMENTS[0]!;
@@ -15,14 +15,11 @@ function state(btcMark: number, ethMark: number) {
     [BTC, btcMark],
     [ETH, ethMark],
   ] as const) {
-    st.symbols.set(inst.symbolId, {
-      inst,
-      factor: notionalFactor(inst),
-      indexPrice: mark,
-      lastPrice: mark,
-      markPrice: mark,
-      bookUpdateId: 0,
-    });
+    const sym = newSymbolState(inst, notionalFactor(inst));
+    sym.indexPrice = mark;
+    sym.lastPrice = mark;
+    sym.markPrice = mark;
+    st.symbols.set(inst.symbolId, sym);
   }
   const acc = newAccount(1);
   st.accounts.set(1, acc);

@@ -18,12 +18,12 @@
 // between the closing and the opening part in proportion to r and o). A reducing fill books realized
 // PnL and fee in the isolated wallet, then returns to cross the closed share of the wallet as it was
 // (⌊W × r / |Q|⌋) plus that PnL − fee, clamped to what the isolated wallet holds; a full close returns the
-// whole remainder. A remainder below zero (a bankrupt isolated position, which liquidation — a later
-// issue — is there to prevent) is covered by the insurance fund, never by the cross wallet.
+// whole remainder. A remainder below zero (a bankrupt isolated position, which liquidation is there to
+// prevent) is covered by the insurance fund as far as its balance goes, never by the cross wallet.
 import { MarginType, Side } from "@perpx/shared/domain";
-import { Ev } from "@perpx/shared/events";
 import { add, mul, mulDiv, sub } from "@perpx/shared/fixed";
 import type { CommandCtx } from "./command-ctx.js";
+import { insuranceOut } from "./insurance.js";
 import { initialMargin, notionalOf } from "./margin.js";
 import type { Account, Position, SequencerState, SymbolState } from "./state.js";
 
@@ -105,10 +105,8 @@ function reduceIsolated(
   const before = pos.isolatedWallet;
   let w = add(before, sub(realized, fee));
   if (pos.qty === 0) {
-    if (w < 0) {
-      coverDeficit(st, ctx, pos.symbolId, -w);
-      w = 0;
-    }
+    // a bankrupt close: the insurance fund pays what it can (liquidation is there to prevent this)
+    if (w < 0) w += insuranceOut(st, ctx, -w, "DEFICIT", pos.symbolId);
     acc.crossWallet = add(acc.crossWallet, w);
     pos.isolatedWallet = 0;
     return;
@@ -119,18 +117,4 @@ function reduceIsolated(
   if (back < 0) back = 0;
   acc.crossWallet = add(acc.crossWallet, back);
   pos.isolatedWallet = w - back;
-}
-
-/** The insurance fund pays a deficit (micro-USDT > 0) and says so. */
-export function coverDeficit(st: SequencerState, ctx: CommandCtx, symbolId: number, amount: number): void {
-  st.insuranceFund = sub(st.insuranceFund, amount);
-  ctx.out.push({
-    ev: Ev.INSURANCE,
-    seq: ctx.seq,
-    ts: ctx.ts,
-    balance: st.insuranceFund,
-    delta: -amount,
-    reason: "DEFICIT",
-    symbolId,
-  });
 }

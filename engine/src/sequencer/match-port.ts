@@ -19,6 +19,11 @@
 //     So M may go early only if M's user is not N's user, holds no position and no resting order in N's
 //     symbol, and M's symbol's mark cannot be moved by N. Otherwise the port waits for N's report.
 //     (Cancels read only the order itself: a cancel of an order N cannot fill may always go early.)
+//     The risk work after a command (risk-engine.ts) widens N's write set: trigger orders fired by N's
+//     trades (any user with triggers in N's symbol), and liquidations of any account N touched or whose
+//     index key N's mark change crossed (any symbol those accounts hold). A pipelined port must treat a
+//     command that can trade or move a mark as a barrier for every later prepare unless it can show
+//     the risk work found nothing to do.
 //  3. Settle may issue follow-up requests on the same symbol, which never match: amends that shrink or
 //     cancels of resting reduce-only orders (kept within their positions), and cancels of orders that lost
 //     their reduce allowance when a position shrank and the account cannot fund them (settle.ts). They must
@@ -31,7 +36,8 @@ import type { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { BookSink, OrderBookApi, PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
 
-export const MatchOp = { PLACE: 1, CANCEL: 2, CANCEL_ALL: 3, AMEND: 4 } as const;
+/** SAMPLE reads the book (best bid/ask, impact fills of `qty` quote units per side) and changes nothing. */
+export const MatchOp = { PLACE: 1, CANCEL: 2, CANCEL_ALL: 3, AMEND: 4, SAMPLE: 5 } as const;
 export type MatchOp = (typeof MatchOp)[keyof typeof MatchOp];
 
 /** One book operation. Reused by the sequencer: a port must copy what it keeps past `execute`. */
@@ -43,13 +49,13 @@ export class MatchRequest {
   side: Side = S.BUY;
   /** limit price (PLACE, AMEND) */
   price = 0;
-  /** quantity (PLACE) or new remaining quantity (AMEND) */
+  /** quantity (PLACE), new remaining quantity (AMEND), or the impact notional in price·qty units (SAMPLE) */
   qty = 0;
   tif: TimeInForce = 0;
   stp: StpMode = 0;
 }
 
-export const ReportKind = { TRADE: 1, REMOVED: 2, OUTCOME: 3, LEVEL: 4 } as const;
+export const ReportKind = { TRADE: 1, REMOVED: 2, OUTCOME: 3, LEVEL: 4, SAMPLE: 5 } as const;
 export type ReportKind = (typeof ReportKind)[keyof typeof ReportKind];
 
 /** Numbers per record: kind + up to 8 fields. */
@@ -61,6 +67,8 @@ export const REPORT_STRIDE = 9;
  *   REMOVED  orderId, userId, remaining, reason (RemoveReason)
  *   OUTCOME  orderId, userId, outcome (PlaceOutcome), filled, remaining
  *   LEVEL    side, price, totalQty, updateId
+ *   SAMPLE   bestBid, bestAsk (0 = side empty), impact bid qty, impact bid price·qty (a taker SELL),
+ *            impact ask qty, impact ask price·qty (a taker BUY)
  * `result` is the CancelResult of CANCEL/AMEND or the count of CANCEL_ALL.
  */
 export class MatchReport implements BookSink {
@@ -119,6 +127,23 @@ export class MatchReport implements BookSink {
   }
   level(side: Side, price: number, totalQty: number, updateId: number): void {
     this.push(ReportKind.LEVEL, side, price, totalQty, updateId, 0, 0, 0, 0);
+  }
+  sample(book: OrderBookApi, maxQuoteUnits: number): void {
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const sell = book.impact(S.SELL, maxQuoteUnits);
+    const buy = book.impact(S.BUY, maxQuoteUnits);
+    this.push(
+      ReportKind.SAMPLE,
+      Number.isNaN(bid) ? 0 : bid,
+      Number.isNaN(ask) ? 0 : ask,
+      sell.qty,
+      sell.quoteUnits,
+      buy.qty,
+      buy.quoteUnits,
+      0,
+      0,
+    );
   }
 
   kind(i: number): ReportKind {
@@ -179,6 +204,9 @@ export class InThreadMatchPort implements MatchPort {
         return;
       case MatchOp.AMEND:
         report.result = book.amend(req.orderId, req.userId, req.price, req.qty, report);
+        return;
+      case MatchOp.SAMPLE:
+        report.sample(book, req.qty);
         return;
     }
   }

@@ -1,29 +1,38 @@
 // Order commands (PLACE_ORDER, AMEND_ORDER, CANCEL_ORDER, CANCEL_ALL): prepare (pre-trade.ts) → one
-// MatchRequest through the MatchPort → settle (settle.ts) → reduce-only cut-back → events. Owner: the
-// sequencer; this class holds no state of its own beyond reused scratch objects.
+// MatchRequest through the MatchPort → settle (settle.ts) → reduce-only cut-back → events. Conditional
+// orders (trigger-orders.ts) rest in trigger books until they fire; then `fireTrigger` runs them through
+// the same prepare → match → settle path. Owner: the sequencer; this class holds no state of its own
+// beyond reused scratch objects and the (derived) trigger books.
 import type { AmendOrder, CancelAll, CancelOrder, PlaceOrder } from "@perpx/shared/commands";
-import { OrderStatus, OrderType, TimeInForce } from "@perpx/shared/domain";
+import { Op } from "@perpx/shared/commands";
+import { OrderStatus, OrderType, Side, TimeInForce } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import type { CommandCtx } from "./command-ctx.js";
 import { MatchOp, type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { prepareAmend, preparePlace } from "./pre-trade.js";
 import { emitOrder, Settler } from "./settle.js";
-import type { OpenOrder, Position, SequencerState, SymbolState } from "./state.js";
+import type { Account, OpenOrder, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
 import { positionOf, remainingOf } from "./state.js";
+import { checkTrigger, firesAsMarket, isTriggerType, TriggerBooks } from "./trigger-orders.js";
 
 export class OrderCommands {
   private readonly req = new MatchRequest();
   private readonly report = new MatchReport();
-  private readonly settler: Settler;
+  readonly settler: Settler;
+  readonly triggers = new TriggerBooks();
 
-  /** `afterTrades` runs once per order command after settlement (the mark may follow the last trade). */
+  /**
+   * `afterTrades` runs once per order execution after settlement (the mark may follow the last trade);
+   * `onTradePrice` hears every trade price (CONTRACT_PRICE triggers).
+   */
   constructor(
     private readonly st: SequencerState,
     private readonly ctx: CommandCtx,
     private readonly matcher: MatchPort,
     private readonly afterTrades: (sym: SymbolState) => void,
+    onTradePrice: (symbolId: number, price: number) => void,
   ) {
-    this.settler = new Settler(st, ctx, matcher);
+    this.settler = new Settler(st, ctx, matcher, onTradePrice);
   }
 
   placeOrder(cmd: PlaceOrder): RejectReason {
@@ -33,11 +42,16 @@ export class OrderCommands {
       return RejectReason.INVALID_PARAMETER;
     }
     if (acc === undefined) return RejectReason.UNKNOWN_ACCOUNT;
-    if (acc.clientOrderIds.has(cmd.clientOrderId) || st.orders.has(cmd.orderId))
+    if (
+      acc.clientOrderIds.has(cmd.clientOrderId) ||
+      st.orders.has(cmd.orderId) ||
+      st.triggers.has(cmd.orderId)
+    )
       return RejectReason.DUPLICATE;
     acc.clientOrderIds.set(cmd.clientOrderId, cmd.orderId);
-    const o = newOrder(cmd);
     const sym = st.symbols.get(cmd.symbolId);
+    if (isTriggerType(cmd.type)) return this.placeTrigger(cmd, acc, sym);
+    const o = newOrder(cmd);
     if (sym === undefined) return this.rejectOrder(o, RejectReason.UNKNOWN_SYMBOL);
     const pos = st.position(acc, sym);
     const reason = preparePlace(st, acc, pos, sym, cmd, o, this.req);
@@ -46,6 +60,79 @@ export class OrderCommands {
     pos.orderIds.add(o.orderId);
     this.execute(sym, pos, o, false);
     return RejectReason.NONE;
+  }
+
+  /** A conditional order: checked, then filed UNTRIGGERED in its trigger book (nothing reserved). */
+  private placeTrigger(cmd: PlaceOrder, acc: Account, sym: SymbolState | undefined): RejectReason {
+    const o = newTrigger(cmd);
+    if (sym === undefined) return this.rejectOrder(o, RejectReason.UNKNOWN_SYMBOL);
+    let reason = checkTrigger(cmd, sym);
+    const pos = this.st.position(acc, sym);
+    if (reason === RejectReason.NONE && acc.inLiquidation) reason = RejectReason.ACCOUNT_IN_LIQUIDATION;
+    if (reason === RejectReason.NONE && pos.orderIds.size + pos.triggerIds.size >= sym.inst.maxOpenOrders)
+      reason = RejectReason.MAX_OPEN_ORDERS;
+    if (reason !== RejectReason.NONE) return this.rejectOrder(o, reason);
+    this.st.triggers.set(o.orderId, o);
+    pos.triggerIds.add(o.orderId);
+    this.triggers.add(o, sym);
+    emitOrder(this.ctx, o);
+    return RejectReason.NONE;
+  }
+
+  /**
+   * A trigger order whose price was reached (already out of its trigger book): reported TRIGGERED, then
+   * placed as its LIMIT / MARKET order under the same id through the ordinary pre-trade checks.
+   */
+  fireTrigger(o: TriggerOrder): void {
+    const st = this.st;
+    const acc = st.accounts.get(o.userId)!;
+    const sym = st.symbols.get(o.symbolId)!;
+    const pos = positionOf(st, o.userId, o.symbolId);
+    st.triggers.delete(o.orderId);
+    pos.triggerIds.delete(o.orderId);
+    o.status = OrderStatus.TRIGGERED;
+    emitOrder(this.ctx, o);
+    o.status = OrderStatus.NEW;
+    const market = firesAsMarket(o.type);
+    let qty = o.origQty;
+    if (o.closePosition) {
+      // the whole position on the side this order closes (a reduce-only order; none → refused)
+      const closes = o.side === Side.SELL ? pos.qty > 0 : pos.qty < 0;
+      qty = closes ? Math.min(Math.abs(pos.qty), sym.inst.maxMarketQty) : 0;
+      o.origQty = qty;
+      if (qty === 0) {
+        this.rejectOrder(o, RejectReason.REDUCE_ONLY_REJECTED);
+        return;
+      }
+    }
+    const cmd: PlaceOrder = {
+      op: Op.PLACE_ORDER,
+      ts: this.ctx.ts,
+      orderId: o.orderId,
+      userId: o.userId,
+      symbolId: o.symbolId,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      type: market ? OrderType.MARKET : OrderType.LIMIT,
+      tif: market ? TimeInForce.IOC : o.tif,
+      price: o.price,
+      qty,
+      stopPrice: 0,
+      reduceOnly: o.reduceOnly,
+      closePosition: false,
+      workingType: o.workingType,
+      callbackRate: 0,
+      activationPrice: 0,
+      stp: o.stp,
+    };
+    const reason = preparePlace(st, acc, pos, sym, cmd, o, this.req);
+    if (reason !== RejectReason.NONE) {
+      this.rejectOrder(o, reason);
+      return;
+    }
+    st.orders.set(o.orderId, o);
+    pos.orderIds.add(o.orderId);
+    this.execute(sym, pos, o, false);
   }
 
   /** A refused order is an order event (status REJECTED), not a RejectEvent. */
@@ -60,7 +147,7 @@ export class OrderCommands {
     const acc = this.st.accounts.get(userId);
     if (acc === undefined) return RejectReason.UNKNOWN_ACCOUNT;
     if (!this.st.symbols.has(symbolId)) return RejectReason.UNKNOWN_SYMBOL;
-    const o = this.st.orders.get(orderId);
+    const o = this.st.orders.get(orderId) ?? this.st.triggers.get(orderId);
     if (o === undefined || o.userId !== userId || o.symbolId !== symbolId) return RejectReason.UNKNOWN_ORDER;
     return o;
   }
@@ -68,6 +155,7 @@ export class OrderCommands {
   amendOrder(cmd: AmendOrder): RejectReason {
     const o = this.ownOpenOrder(cmd.userId, cmd.symbolId, cmd.orderId);
     if (typeof o === "number") return o;
+    if (o.status === OrderStatus.UNTRIGGERED) return RejectReason.INVALID_PARAMETER; // amend is for LIMIT
     const acc = this.st.accounts.get(cmd.userId)!;
     const sym = this.st.symbols.get(cmd.symbolId)!;
     const pos = positionOf(this.st, cmd.userId, cmd.symbolId);
@@ -92,6 +180,10 @@ export class OrderCommands {
   cancelOrder(cmd: CancelOrder): RejectReason {
     const o = this.ownOpenOrder(cmd.userId, cmd.symbolId, cmd.orderId);
     if (typeof o === "number") return o;
+    if (o.status === OrderStatus.UNTRIGGERED) {
+      this.cancelTrigger(o as TriggerOrder);
+      return RejectReason.NONE;
+    }
     const req = this.req;
     req.op = MatchOp.CANCEL;
     req.symbolId = o.symbolId;
@@ -103,19 +195,38 @@ export class OrderCommands {
     return RejectReason.NONE;
   }
 
+  private cancelTrigger(o: TriggerOrder): void {
+    this.triggers.remove(o);
+    this.st.triggers.delete(o.orderId);
+    positionOf(this.st, o.userId, o.symbolId).triggerIds.delete(o.orderId);
+    o.status = OrderStatus.CANCELED;
+    emitOrder(this.ctx, o);
+  }
+
   cancelAll(cmd: CancelAll): RejectReason {
     const acc = this.st.accounts.get(cmd.userId);
     if (acc === undefined) return RejectReason.UNKNOWN_ACCOUNT;
-    const sym = this.st.symbols.get(cmd.symbolId);
-    if (sym === undefined) return RejectReason.UNKNOWN_SYMBOL;
-    const pos = acc.positions.get(cmd.symbolId);
-    if (pos === undefined || pos.orderIds.size === 0) return RejectReason.NONE;
-    const req = this.req;
-    req.op = MatchOp.CANCEL_ALL;
-    req.symbolId = cmd.symbolId;
-    req.userId = cmd.userId;
-    this.execute(sym, pos, null, false);
+    if (!this.st.symbols.has(cmd.symbolId)) return RejectReason.UNKNOWN_SYMBOL;
+    this.cancelAllOf(acc, cmd.symbolId);
     return RejectReason.NONE;
+  }
+
+  /**
+   * Cancels every open order of the account on the symbol: the book's (bids best first, then asks) and
+   * then the untriggered ones in placement order. Used by CANCEL_ALL, the dead-man switch, liquidation
+   * and ADL.
+   */
+  cancelAllOf(acc: Account, symbolId: number): void {
+    const pos = acc.positions.get(symbolId);
+    if (pos === undefined) return;
+    if (pos.orderIds.size > 0) {
+      const req = this.req;
+      req.op = MatchOp.CANCEL_ALL;
+      req.symbolId = symbolId;
+      req.userId = acc.userId;
+      this.execute(this.st.symbols.get(symbolId)!, pos, null, false);
+    }
+    for (const id of [...pos.triggerIds]) this.cancelTrigger(this.st.triggers.get(id)!);
   }
 
   /**
@@ -130,16 +241,21 @@ export class OrderCommands {
     }
     this.settler.apply(report, sym.inst.symbolId, own, amend);
     if (own !== null) emitOrder(this.ctx, own);
+    this.followUps(pos);
+    this.afterTrades(sym);
+  }
+
+  /** Reduce-only cut-back and unfunded-order expiry for every position the command touched (idempotent). */
+  followUps(pos?: Position): void {
     const touched = this.ctx.positions;
     for (const p of touched) this.settler.cutBack(p);
-    this.settler.cutBack(pos);
+    if (pos !== undefined) this.settler.cutBack(pos);
     for (let i = 0; i < touched.length; i++) this.settler.expireUnfunded(touched[i]!, this.ctx.qtyBefore[i]!);
-    this.afterTrades(sym);
   }
 }
 
 function newOrder(cmd: PlaceOrder): OpenOrder {
-  const market = cmd.type === OrderType.MARKET;
+  const market = cmd.type === OrderType.MARKET || firesAsMarket(cmd.type);
   return {
     orderId: cmd.orderId,
     clientOrderId: cmd.clientOrderId,
@@ -162,5 +278,20 @@ function newOrder(cmd: PlaceOrder): OpenOrder {
     openLoss: 0,
     rejectReason: 0,
     createTime: cmd.ts,
+  };
+}
+
+function newTrigger(cmd: PlaceOrder): TriggerOrder {
+  return {
+    ...newOrder(cmd),
+    status: OrderStatus.UNTRIGGERED,
+    // a close-position order is a reduce-only order for the whole position
+    reduceOnly: cmd.reduceOnly || cmd.closePosition,
+    callbackRate: cmd.callbackRate,
+    activationPrice: cmd.activationPrice,
+    active: false,
+    extreme: 0,
+    key: 0,
+    heapIndex: -1,
   };
 }

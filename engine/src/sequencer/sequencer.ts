@@ -3,13 +3,15 @@
 // through a MatchPort and settles what they report into accounts, positions, fees and events.
 // Owner: this class owns SequencerState; the books are owned by the MatchPort's matchers.
 //
+// Each command: due dead-man switches fire first, then the command, then the risk work it left
+// (risk-engine.ts: triggers, margin calls, liquidations, ADL), then the command's Position / Balance /
+// Book events.
+//
 // Determinism: no clock, no randomness — every time comes from `cmd.ts`; every collection iterates in
-// insertion order, which snapshot/restore preserves. Liquidation, funding and trigger orders are later
-// issues: their hooks are `afterMarkChange` (liquidation scan), PAY_FUNDING / MARK_SAMPLE (no-ops now)
-// and the trigger order types, refused with INVALID_PARAMETER for now.
+// insertion order, which snapshot/restore preserves, and every index (trigger books, liquidation index,
+// dead-man heap) orders by a total key, so one rebuilt from a snapshot behaves as the original.
 import { createHash } from "node:crypto";
 import type {
-  CountdownCancelAll,
   LoggedCommand,
   MarkSample,
   OraclePrice,
@@ -32,15 +34,20 @@ import {
   withdraw,
 } from "./account-commands.js";
 import { type CrossRisk, crossRisk } from "./account-risk.js";
+import { type AdlQuantile, adlQuantiles } from "./adl.js";
 import { CommandCtx } from "./command-ctx.js";
+import { Countdowns } from "./countdown.js";
+import { basisStats, fundingRate, intervalMs, nextFundingTime, payFunding, takeSample } from "./funding.js";
 import { canonicalInstrument, isValidInstrument, sameUnits } from "./instrument-rules.js";
+import type { LiquidationStats } from "./liquidation.js";
 import { unrealizedPnl } from "./margin.js";
 import { computeMark } from "./mark-price.js";
-import type { MatchPort } from "./match-port.js";
+import { type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { OrderCommands } from "./order-commands.js";
+import { RiskEngine } from "./risk-engine.js";
 import { decodeState, encodeState } from "./snapshot.js";
-import type { Account, OpenOrder, Position, SymbolState } from "./state.js";
-import { SequencerState } from "./state.js";
+import type { Account, OpenOrder, Position, SymbolState, TriggerOrder } from "./state.js";
+import { newSymbolState, SequencerState } from "./state.js";
 
 export interface Solvency {
   netDeposits: number;
@@ -60,14 +67,33 @@ export class Sequencer {
   private readonly matcher: MatchPort;
   private readonly ctx = new CommandCtx();
   private readonly orders: OrderCommands;
+  private readonly riskEngine: RiskEngine;
+  private readonly countdowns: Countdowns;
+  private readonly sampleReq = new MatchRequest();
+  private readonly sampleReport = new MatchReport();
 
   constructor(opts: { matcher: MatchPort; instruments?: readonly Instrument[] }) {
     const state = restoring;
     restoring = undefined;
     this.matcher = opts.matcher;
     this.st = state ?? new SequencerState();
-    this.orders = new OrderCommands(this.st, this.ctx, this.matcher, (sym) => this.updateMark(sym));
-    if (state === undefined) {
+    this.orders = new OrderCommands(
+      this.st,
+      this.ctx,
+      this.matcher,
+      (sym) => {
+        // without an index the mark is the last trade (and is published when it moves)
+        if (sym.indexPrice === 0 && this.updateMark(sym)) this.emitMark(sym);
+      },
+      (symbolId, price) => this.riskEngine.onTradePrice(symbolId, price),
+    );
+    this.riskEngine = new RiskEngine(this.st, this.ctx, this.matcher, this.orders);
+    this.countdowns = new Countdowns(this.st);
+    if (state !== undefined) {
+      this.orders.triggers.rebuild(this.st);
+      this.riskEngine.index.rebuild(this.st);
+      this.countdowns.rebuild();
+    } else {
       for (const inst of opts.instruments ?? []) {
         if (!isValidInstrument(inst)) throw new RangeError(`invalid instrument ${inst.symbol}`);
         this.addSymbol(canonicalInstrument(inst));
@@ -92,6 +118,7 @@ export class Sequencer {
     const cmd = lc.cmd;
     const ctx = this.ctx;
     ctx.begin(lc.seq, cmd.ts, out, BalanceReason.ORDER);
+    this.countdowns.due(cmd.ts, (c) => this.orders.cancelAllOf(this.st.accounts.get(c.userId)!, c.symbolId));
     let reason: RejectReason = RejectReason.NONE;
     let userId = 0;
     let ref = "";
@@ -148,13 +175,14 @@ export class Sequencer {
         reason = this.oraclePrice(cmd);
         break;
       case Op.MARK_SAMPLE:
-        this.markSample(cmd);
+        reason = this.markSample(cmd);
         break;
       case Op.PAY_FUNDING:
-        this.payFunding(cmd);
+        reason = this.payFunding(cmd);
         break;
       case Op.COUNTDOWN_CANCEL_ALL:
-        this.countdownCancelAll(cmd);
+        userId = cmd.userId;
+        reason = this.countdowns.arm(cmd);
         break;
       case Op.SNAPSHOT:
         break; // the runner snapshots; nothing changes here
@@ -171,8 +199,8 @@ export class Sequencer {
         reason,
         ref,
       });
-      return;
     }
+    this.riskEngine.settle();
     ctx.finish(this.st);
   }
 
@@ -180,14 +208,7 @@ export class Sequencer {
   // instruments and prices
 
   private addSymbol(inst: Instrument): void {
-    this.st.symbols.set(inst.symbolId, {
-      inst,
-      factor: notionalFactor(inst),
-      indexPrice: 0,
-      lastPrice: 0,
-      markPrice: 0,
-      bookUpdateId: 0,
-    });
+    this.st.symbols.set(inst.symbolId, newSymbolState(inst, notionalFactor(inst)));
     this.matcher.addSymbol(inst.symbolId);
   }
 
@@ -197,7 +218,13 @@ export class Sequencer {
     const sym = this.st.symbols.get(inst.symbolId);
     if (sym === undefined) this.addSymbol(inst);
     else if (!sameUnits(sym.inst, inst)) return RejectReason.INVALID_PARAMETER;
-    else sym.inst = inst;
+    else {
+      sym.inst = inst;
+      // brackets may have changed: every holder's liquidation keys are re-derived (an admin command)
+      for (const acc of this.st.accounts.values()) {
+        if ((acc.positions.get(inst.symbolId)?.qty ?? 0) !== 0) this.riskEngine.markDirty(acc);
+      }
+    }
     this.ctx.out.push({ ev: Ev.INSTRUMENT, seq: this.ctx.seq, ts: this.ctx.ts, instrument: inst });
     return RejectReason.NONE;
   }
@@ -208,6 +235,57 @@ export class Sequencer {
     if (!Number.isSafeInteger(cmd.price) || cmd.price <= 0) return RejectReason.INVALID_PARAMETER;
     sym.indexPrice = cmd.price;
     this.updateMark(sym);
+    this.emitMark(sym);
+    return RejectReason.NONE;
+  }
+
+  /** SPEC §6: a basis + premium sample from each symbol's book, then its mark. */
+  private markSample(cmd: MarkSample): RejectReason {
+    for (const sym of this.symbolsOf(cmd.symbolId)) {
+      takeSample(sym, this.matcher, this.sampleReq, this.sampleReport);
+      this.updateMark(sym);
+      if (sym.markPrice > 0) this.emitMark(sym);
+    }
+    return cmd.symbolId === 0 || this.st.symbols.has(cmd.symbolId)
+      ? RejectReason.NONE
+      : RejectReason.UNKNOWN_SYMBOL;
+  }
+
+  /** SPEC §7 funding: pay every open position of the symbol(s) once per fundingTime. */
+  private payFunding(cmd: PayFunding): RejectReason {
+    if (!Number.isSafeInteger(cmd.fundingTime) || cmd.fundingTime <= 0) return RejectReason.INVALID_PARAMETER;
+    if (cmd.symbolId !== 0 && !this.st.symbols.has(cmd.symbolId)) return RejectReason.UNKNOWN_SYMBOL;
+    for (const sym of this.symbolsOf(cmd.symbolId)) payFunding(this.st, this.ctx, sym, cmd.fundingTime);
+    return RejectReason.NONE;
+  }
+
+  private symbolsOf(symbolId: number): SymbolState[] {
+    if (symbolId === 0) return [...this.st.symbols.values()];
+    const sym = this.st.symbols.get(symbolId);
+    return sym === undefined ? [] : [sym];
+  }
+
+  /** Recomputes the mark; true when it changed. */
+  private updateMark(sym: SymbolState): boolean {
+    const ts = this.ctx.ts;
+    const basis = basisStats(sym);
+    const mark = computeMark({
+      indexPrice: sym.indexPrice,
+      lastPrice: sym.lastPrice,
+      tick: sym.inst.tickUnits,
+      lastFundingRate: sym.lastFundingRate,
+      timeToFunding: nextFundingTime(ts, sym) - ts,
+      intervalMs: intervalMs(sym),
+      basisSum: basis.sum,
+      basisCount: basis.count,
+    });
+    if (mark === sym.markPrice) return false;
+    sym.markPrice = mark;
+    this.riskEngine.onMarkChange(sym.inst.symbolId);
+    return true;
+  }
+
+  private emitMark(sym: SymbolState): void {
     this.ctx.out.push({
       ev: Ev.MARK,
       seq: this.ctx.seq,
@@ -216,36 +294,10 @@ export class Sequencer {
       markPrice: sym.markPrice,
       indexPrice: sym.indexPrice,
       lastPrice: sym.lastPrice,
-      fundingRate: 0,
-      nextFundingTime: 0,
+      fundingRate: fundingRate(sym),
+      nextFundingTime: nextFundingTime(this.ctx.ts, sym),
     });
-    return RejectReason.NONE;
   }
-
-  private updateMark(sym: SymbolState): void {
-    const mark = computeMark({
-      indexPrice: sym.indexPrice,
-      lastPrice: sym.lastPrice,
-      tick: sym.inst.tickUnits,
-    });
-    if (mark === sym.markPrice) return;
-    sym.markPrice = mark;
-    this.afterMarkChange(sym);
-  }
-
-  // Hooks of the later issues. Each command is accepted and, for now, changes nothing and emits nothing.
-
-  /** Liquidation (SPEC §7): find the accounts the new mark made liquidatable (indexed, not a scan). */
-  private afterMarkChange(_sym: SymbolState): void {}
-
-  /** SPEC §6: premium / mid samples for the full mark formula (mark-price.ts) and the funding rate. */
-  private markSample(_cmd: MarkSample): void {}
-
-  /** SPEC §7 funding: pay every open position of the symbol(s) once per fundingTime. */
-  private payFunding(_cmd: PayFunding): void {}
-
-  /** Dead-man switch: arm or disarm; the cancel-all fires on the first command whose ts passes the deadline. */
-  private countdownCancelAll(_cmd: CountdownCancelAll): void {}
 
   // ---------------------------------------------------------------------------------------------------
   // state: hash, snapshot, solvency, read-only views
@@ -257,6 +309,7 @@ export class Sequencer {
 
   /** Full state including the books (via the matcher): canonical, deterministic bytes. */
   snapshot(): Uint8Array {
+    this.orders.triggers.syncExtremes(this.st);
     return encodeState(this.st, this.matcher);
   }
 
@@ -297,6 +350,22 @@ export class Sequencer {
   }
   openOrder(orderId: number): Readonly<OpenOrder> | undefined {
     return this.st.orders.get(orderId);
+  }
+  /** An untriggered conditional order. */
+  triggerOrder(orderId: number): Readonly<TriggerOrder> | undefined {
+    return this.st.triggers.get(orderId);
+  }
+  /** ADL quantile (1–5, 5 = first in line) of each of the user's open positions (adl.ts). */
+  adlQuantiles(userId: number): AdlQuantile[] {
+    return adlQuantiles(this.st, userId);
+  }
+  /** Liquidations, ADL fills and exact risk checks since this instance started (tests, benchmarks; not state). */
+  liquidationStats(): Readonly<LiquidationStats> {
+    return this.riskEngine.liquidator.stats;
+  }
+  /** Positions in the liquidation index (benchmarks). */
+  riskIndexSize(): number {
+    return this.riskEngine.index.size;
   }
   symbol(symbolId: number): Readonly<SymbolState> | undefined {
     return this.st.symbols.get(symbolId);

@@ -46,14 +46,87 @@ export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
   ctx.out.push(orderEventOf(ctx, o));
 }
 
+/** What a TradeEvent needs of each side's order. */
+export interface TradeSide {
+  readonly orderId: number;
+  readonly userId: number;
+  readonly side: Side;
+}
+
+/**
+ * The liquidated side of a liquidation order's fills (liquidation.ts sets `Settler.liquidation` while its
+ * IOC is in the book): it settles the position without a trading fee and returns the realized PnL.
+ */
+export interface LiquidationTaker extends TradeSide {
+  fill(qty: number, price: number): number;
+}
+
+/** One TradeEvent (taker/maker → buy/sell) and the fee account after it. */
+export function emitTrade(
+  st: SequencerState,
+  ctx: CommandCtx,
+  symbolId: number,
+  type: TradeType,
+  price: number,
+  qty: number,
+  quote: number,
+  taker: TradeSide,
+  takerFee: number,
+  takerPnl: number,
+  maker: TradeSide,
+  makerFee: number,
+  makerPnl: number,
+): void {
+  const buyIsTaker = taker.side === Side.BUY;
+  const buy = buyIsTaker ? taker : maker;
+  const sell = buyIsTaker ? maker : taker;
+  ctx.out.push({
+    ev: Ev.TRADE,
+    seq: ctx.seq,
+    ts: ctx.ts,
+    tradeId: st.nextTradeId++,
+    symbolId,
+    type,
+    price,
+    qty,
+    quote,
+    buyOrderId: buy.orderId,
+    sellOrderId: sell.orderId,
+    buyUserId: buy.userId,
+    sellUserId: sell.userId,
+    makerSide: maker.side,
+    buyFee: buyIsTaker ? takerFee : makerFee,
+    sellFee: buyIsTaker ? makerFee : takerFee,
+    buyRealizedPnl: buyIsTaker ? takerPnl : makerPnl,
+    sellRealizedPnl: buyIsTaker ? makerPnl : takerPnl,
+  });
+  // the fee account after this fill (read models show it in the solvency check, SPEC §8.2); ADL fills
+  // carry no fee and leave it alone
+  if (takerFee !== 0 || makerFee !== 0 || type !== TradeType.ADL) {
+    ctx.out.push({
+      ev: Ev.FEE_ACCOUNT,
+      seq: ctx.seq,
+      ts: ctx.ts,
+      balance: st.feeAccount,
+      delta: takerFee + makerFee,
+      reason: "TRADING_FEE",
+      symbolId,
+    });
+  }
+}
+
 export class Settler {
   private readonly followReq = new MatchRequest();
   private readonly followReport = new MatchReport();
+  /** set while a liquidation order is in the book: fills of that taker settle through it */
+  liquidation: LiquidationTaker | null = null;
 
+  /** `onTradePrice` hears every trade price in order (CONTRACT_PRICE triggers watch them). */
   constructor(
     private readonly st: SequencerState,
     private readonly ctx: CommandCtx,
     private readonly port: MatchPort,
+    private readonly onTradePrice: (symbolId: number, price: number) => void,
   ) {}
 
   private positionOf(o: OpenOrder): Position {
@@ -145,69 +218,64 @@ export class Settler {
     const st = this.st;
     const ctx = this.ctx;
     const maker = st.orders.get(r.field(i, 1));
-    const taker = st.orders.get(r.field(i, 3));
+    const liq = this.liquidation;
+    const takerId = r.field(i, 3);
+    const taker: TradeSide | undefined =
+      liq !== null && takerId === liq.orderId ? liq : st.orders.get(takerId);
     if (maker === undefined || taker === undefined)
       throw new Error("book traded an order the sequencer does not hold");
     const price = r.field(i, 6);
     const qty = r.field(i, 7);
-    const sym = st.symbols.get(taker.symbolId)!;
+    const sym = st.symbols.get(maker.symbolId)!;
     const inst = sym.inst;
     const quote = mul(mul(price, qty), sym.factor);
-    const takerFee = feeOf(quote, inst.takerFeeRate);
     const makerFee = feeOf(quote, inst.makerFeeRate);
-
-    const takerAcc = st.accounts.get(taker.userId)!;
     const makerAcc = st.accounts.get(maker.userId)!;
-    const takerPos = takerAcc.positions.get(sym.inst.symbolId)!;
-    const makerPos = makerAcc.positions.get(sym.inst.symbolId)!;
-    ctx.touch(takerAcc, takerPos);
-    ctx.touch(makerAcc, makerPos);
-    this.fill(taker, takerPos, qty, price);
-    this.fill(maker, makerPos, qty, price);
+    const makerPos = makerAcc.positions.get(inst.symbolId)!;
     const mark = sym.markPrice;
-    const takerFund = isolatedFundPrice(taker.side, price, taker.bookPrice, mark);
+    let takerFee = 0;
+    let takerPnl: number;
+    if (taker === liq) {
+      // the liquidated side pays no trading fee (SPEC §7); liquidation.ts settles it
+      ctx.touch(makerAcc, makerPos);
+      this.fill(maker, makerPos, qty, price);
+      takerPnl = liq.fill(qty, price);
+    } else {
+      const t = taker as OpenOrder;
+      takerFee = feeOf(quote, inst.takerFeeRate);
+      const takerAcc = st.accounts.get(t.userId)!;
+      const takerPos = takerAcc.positions.get(inst.symbolId)!;
+      ctx.touch(takerAcc, takerPos);
+      ctx.touch(makerAcc, makerPos);
+      this.fill(t, takerPos, qty, price);
+      this.fill(maker, makerPos, qty, price);
+      const takerFund = isolatedFundPrice(t.side, price, t.bookPrice, mark);
+      takerPnl = applyFill(st, ctx, takerAcc, takerPos, sym, t.side, qty, price, takerFee, takerFund);
+    }
     const makerFund = isolatedFundPrice(maker.side, price, maker.bookPrice, mark);
-    const takerPnl = applyFill(st, ctx, takerAcc, takerPos, sym, taker.side, qty, price, takerFee, takerFund);
     const makerPnl = applyFill(st, ctx, makerAcc, makerPos, sym, maker.side, qty, price, makerFee, makerFund);
     st.feeAccount = add(st.feeAccount, add(takerFee, makerFee));
     sym.lastPrice = price;
-
-    const buyIsTaker = taker.side === Side.BUY;
-    const buy = buyIsTaker ? taker : maker;
-    const sell = buyIsTaker ? maker : taker;
-    ctx.out.push({
-      ev: Ev.TRADE,
-      seq: ctx.seq,
-      ts: ctx.ts,
-      tradeId: st.nextTradeId++,
-      symbolId: inst.symbolId,
-      type: TradeType.NORMAL,
+    const type = taker === liq ? TradeType.LIQUIDATION : TradeType.NORMAL;
+    emitTrade(
+      st,
+      ctx,
+      inst.symbolId,
+      type,
       price,
       qty,
       quote,
-      buyOrderId: buy.orderId,
-      sellOrderId: sell.orderId,
-      buyUserId: buy.userId,
-      sellUserId: sell.userId,
-      makerSide: maker.side,
-      buyFee: buyIsTaker ? takerFee : makerFee,
-      sellFee: buyIsTaker ? makerFee : takerFee,
-      buyRealizedPnl: buyIsTaker ? takerPnl : makerPnl,
-      sellRealizedPnl: buyIsTaker ? makerPnl : takerPnl,
-    });
-    // the fee account after this fill (read models show it in the solvency check, SPEC §8.2)
-    ctx.out.push({
-      ev: Ev.FEE_ACCOUNT,
-      seq: ctx.seq,
-      ts: ctx.ts,
-      balance: st.feeAccount,
-      delta: takerFee + makerFee,
-      reason: "TRADING_FEE",
-      symbolId: inst.symbolId,
-    });
+      taker,
+      takerFee,
+      takerPnl,
+      maker,
+      makerFee,
+      makerPnl,
+    );
     if (remainingOf(maker) !== r.field(i, 8))
       throw new Error(`maker ${maker.orderId} remaining disagrees with book`);
     emitOrder(ctx, maker);
+    this.onTradePrice(inst.symbolId, price);
   }
 
   /** An order's own bookkeeping for a fill (its position is settled by applyFill). */

@@ -5,16 +5,22 @@
 //
 // Layout (shared/codec/snapshot-io: safeInt = f64 exact for safe integers, string = u32 length + UTF-8,
 // section = u32 tag + u32 length + body; every section must be read to its end):
-//   u32 magic "PXSQ", u32 version
-//   section HEADER:   lastSeq, nextTradeId, netDeposits, insuranceFund, feeAccount
+//   u32 magic "PXSQ", u32 version (2)
+//   section HEADER:   lastSeq, nextTradeId, netDeposits, insuranceFund, feeAccount, nextEngineOrderId
 //   section SYMBOLS:  n, { instrument as canonical JSON, indexPrice, lastPrice, markPrice, bookUpdateId,
+//                     lastFundingRate, lastFundingTime, premiumSum, premiumCount, basisHead, n, basis…,
 //                     book updateId, n, { orderId, userId, side, price, remaining } in book order }
-//   section ACCOUNTS: n, { userId, crossWallet, inLiquidation, positions: n, { symbolId, qty, entryValue,
-//                     leverage, marginType, isolatedWallet, buy{qty,qtyPrice,qtyLoss,roQty}, sell{…},
-//                     orderIds: n, ids }, clientOrderIds: n, { clientOrderId, orderId } }
+//   section ACCOUNTS: n, { userId, crossWallet, inLiquidation, marginCalled, positions: n, { symbolId, qty,
+//                     entryValue, leverage, marginType, isolatedWallet, riskKey, recoverKey, marginCalled,
+//                     buy{qty,qtyPrice,qtyLoss,roQty}, sell{…}, orderIds: n, ids },
+//                     clientOrderIds: n, { clientOrderId, orderId } }
 //   section ORDERS:   n, { every OpenOrder field in declaration order }
 //   section IDS:      txIds: n, strings; withdrawIds: n, strings
+//   section TRIGGERS: n, { OpenOrder fields, callbackRate, activationPrice, active, extreme, key } in
+//                     placement order (each position's triggerIds are rebuilt from this order)
+//   section COUNTDOWNS: n, { userId, symbolId, deadline } in arming order
 // The side aggregates are written (so the hash covers them) and checked against the orders on restore.
+// The trigger books, the liquidation index and the dead-man heap are rebuilt from these fields.
 
 import { SnapshotReader, SnapshotWriter } from "@perpx/shared/codec/snapshot-io";
 import type {
@@ -30,12 +36,20 @@ import type {
 import { notionalFactor } from "@perpx/shared/domain";
 import { canonicalInstrument } from "./instrument-rules.js";
 import type { BookImage, MatchPort } from "./match-port.js";
-import type { OpenOrder, SideOrders } from "./state.js";
-import { newAccount, newPosition, remainingOf, reserve, SequencerState } from "./state.js";
+import type { OpenOrder, SideOrders, TriggerOrder } from "./state.js";
+import { newAccount, newPosition, newSymbolState, remainingOf, reserve, SequencerState } from "./state.js";
 
 const MAGIC = 0x51535850; // "PXSQ" little-endian
-const VERSION = 1;
-const Section = { HEADER: 1, SYMBOLS: 2, ACCOUNTS: 3, ORDERS: 4, IDS: 5 } as const;
+const VERSION = 2;
+const Section = {
+  HEADER: 1,
+  SYMBOLS: 2,
+  ACCOUNTS: 3,
+  ORDERS: 4,
+  IDS: 5,
+  TRIGGERS: 6,
+  COUNTDOWNS: 7,
+} as const;
 
 function writeSide(w: SnapshotWriter, s: SideOrders): void {
   w.safeInt(s.qty);
@@ -51,12 +65,24 @@ export function encodeState(st: SequencerState, port: MatchPort): Uint8Array {
   const w = new SnapshotWriter();
   w.u32(MAGIC).u32(VERSION);
   w.begin(Section.HEADER);
-  for (const x of [st.lastSeq, st.nextTradeId, st.netDeposits, st.insuranceFund, st.feeAccount]) w.safeInt(x);
+  for (const x of [
+    st.lastSeq,
+    st.nextTradeId,
+    st.netDeposits,
+    st.insuranceFund,
+    st.feeAccount,
+    st.nextEngineOrderId,
+  ])
+    w.safeInt(x);
   w.end().begin(Section.SYMBOLS);
   w.safeInt(st.symbols.size);
   for (const s of st.symbols.values()) {
     w.string(JSON.stringify(s.inst));
     for (const x of [s.indexPrice, s.lastPrice, s.markPrice, s.bookUpdateId]) w.safeInt(x);
+    for (const x of [s.lastFundingRate, s.lastFundingTime, s.premiumSum, s.premiumCount, s.basisHead])
+      w.safeInt(x);
+    w.safeInt(s.basis.length);
+    for (const x of s.basis) w.safeInt(x);
     const book = port.exportBook(s.inst.symbolId);
     w.safeInt(book.updateId);
     w.safeInt(book.orders.length);
@@ -69,10 +95,21 @@ export function encodeState(st: SequencerState, port: MatchPort): Uint8Array {
     w.safeInt(a.userId);
     w.safeInt(a.crossWallet);
     w.bool(a.inLiquidation);
+    w.bool(a.marginCalled);
     w.safeInt(a.positions.size);
     for (const p of a.positions.values()) {
-      for (const x of [p.symbolId, p.qty, p.entryValue, p.leverage, p.marginType, p.isolatedWallet])
+      for (const x of [
+        p.symbolId,
+        p.qty,
+        p.entryValue,
+        p.leverage,
+        p.marginType,
+        p.isolatedWallet,
+        p.riskKey,
+        p.recoverKey,
+      ])
         w.safeInt(x);
+      w.bool(p.marginCalled);
       writeSide(w, p.buy);
       writeSide(w, p.sell);
       w.safeInt(p.orderIds.size);
@@ -92,6 +129,17 @@ export function encodeState(st: SequencerState, port: MatchPort): Uint8Array {
     w.safeInt(set.size);
     for (const id of set) w.string(id);
   }
+  w.end().begin(Section.TRIGGERS);
+  w.safeInt(st.triggers.size);
+  for (const o of st.triggers.values()) {
+    writeOrder(w, o);
+    for (const x of [o.callbackRate, o.activationPrice]) w.safeInt(x);
+    w.bool(o.active);
+    for (const x of [o.extreme, o.key]) w.safeInt(x);
+  }
+  w.end().begin(Section.COUNTDOWNS);
+  w.safeInt(st.countdowns.size);
+  for (const c of st.countdowns.values()) for (const x of [c.userId, c.symbolId, c.deadline]) w.safeInt(x);
   w.end();
   return w.finish().slice();
 }
@@ -147,20 +195,25 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
   st.netDeposits = r.safeInt();
   st.insuranceFund = r.safeInt();
   st.feeAccount = r.safeInt();
+  st.nextEngineOrderId = r.safeInt();
   r.expectEnd();
 
   r = top.section(Section.SYMBOLS);
   const books: [number, BookImage][] = [];
   for (let n = r.safeInt(); n > 0; n--) {
     const inst = canonicalInstrument(JSON.parse(r.string()) as Instrument);
-    st.symbols.set(inst.symbolId, {
-      inst,
-      factor: notionalFactor(inst),
-      indexPrice: r.safeInt(),
-      lastPrice: r.safeInt(),
-      markPrice: r.safeInt(),
-      bookUpdateId: r.safeInt(),
-    });
+    const sym = newSymbolState(inst, notionalFactor(inst));
+    sym.indexPrice = r.safeInt();
+    sym.lastPrice = r.safeInt();
+    sym.markPrice = r.safeInt();
+    sym.bookUpdateId = r.safeInt();
+    sym.lastFundingRate = r.safeInt();
+    sym.lastFundingTime = r.safeInt();
+    sym.premiumSum = r.safeInt();
+    sym.premiumCount = r.safeInt();
+    sym.basisHead = r.safeInt();
+    for (let k = r.safeInt(); k > 0; k--) sym.basis.push(r.safeInt());
+    st.symbols.set(inst.symbolId, sym);
     const image: BookImage = { updateId: r.safeInt(), orders: [] };
     for (let k = r.safeInt(); k > 0; k--) {
       image.orders.push({
@@ -181,6 +234,7 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
     const acc = newAccount(r.safeInt());
     acc.crossWallet = r.safeInt();
     acc.inLiquidation = r.bool();
+    acc.marginCalled = r.bool();
     for (let k = r.safeInt(); k > 0; k--) {
       const symbolId = r.safeInt();
       const sym = st.symbols.get(symbolId);
@@ -191,6 +245,9 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
       p.leverage = r.safeInt();
       p.marginType = r.safeInt() as MarginType;
       p.isolatedWallet = r.safeInt();
+      p.riskKey = r.safeInt();
+      p.recoverKey = r.safeInt();
+      p.marginCalled = r.bool();
       sides.push([p.buy, readSide(r)], [p.sell, readSide(r)]);
       for (let j = r.safeInt(); j > 0; j--) p.orderIds.add(r.safeInt());
       acc.positions.set(symbolId, p);
@@ -215,6 +272,32 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
 
   r = top.section(Section.IDS);
   for (const set of [st.txIds, st.withdrawIds]) for (let n = r.safeInt(); n > 0; n--) set.add(r.string());
+  r.expectEnd();
+
+  r = top.section(Section.TRIGGERS);
+  for (let n = r.safeInt(); n > 0; n--) {
+    const base = readOrder(r);
+    const o: TriggerOrder = {
+      ...base,
+      callbackRate: r.safeInt(),
+      activationPrice: r.safeInt(),
+      active: r.bool(),
+      extreme: r.safeInt(),
+      key: r.safeInt(),
+      heapIndex: -1,
+    };
+    const pos = st.accounts.get(o.userId)?.positions.get(o.symbolId);
+    if (pos === undefined || st.orders.has(o.orderId)) throw new RangeError("snapshot: orphan trigger order");
+    st.triggers.set(o.orderId, o);
+    pos.triggerIds.add(o.orderId);
+  }
+  r.expectEnd();
+
+  r = top.section(Section.COUNTDOWNS);
+  for (let n = r.safeInt(); n > 0; n--) {
+    const c = { userId: r.safeInt(), symbolId: r.safeInt(), deadline: r.safeInt(), heapIndex: -1 };
+    st.countdowns.set(`${c.userId}:${c.symbolId}`, c);
+  }
   r.expectEnd();
   top.expectEnd();
 

@@ -17,6 +17,7 @@ import type {
 } from "@perpx/shared/domain";
 import { MarginType as MT, Side as S } from "@perpx/shared/domain";
 import { mul } from "@perpx/shared/fixed";
+import type { HeapItem } from "./indexed-heap.js";
 
 /**
  * Aggregates over a position's resting orders on one side (the in-flight order of the command being
@@ -38,6 +39,13 @@ export function emptySide(): SideOrders {
   return { qty: 0, qtyPrice: 0, qtyLoss: 0, roQty: 0 };
 }
 
+/** One key of a position in its symbol's liquidation index (risk-index.ts). */
+export interface RiskItem extends HeapItem {
+  /** price units */
+  key: number;
+  readonly userId: number;
+}
+
 /** Per user per symbol: settings, the position and the user's open orders in that symbol. */
 export interface Position {
   readonly userId: number;
@@ -54,6 +62,24 @@ export interface Position {
   readonly sell: SideOrders;
   /** open order ids in placement order (drives reduce-only cut-back: newest first) */
   readonly orderIds: Set<number>;
+  /** untriggered (conditional) order ids in placement order; they reserve nothing until they fire */
+  readonly triggerIds: Set<number>;
+  /**
+   * Liquidation index key (risk-index.ts), price units: while the position is open its account must be
+   * re-checked once the mark reaches this price (long: mark ≤ key, short: mark ≥ key). Recomputed
+   * whenever the account changes or a key is reached.
+   */
+  riskKey: number;
+  /**
+   * While the account (cross) or position (isolated) is in the margin-call zone: the price in the
+   * position's favour at which it may have left it (long: mark ≥ key, short: mark ≤ key); 0 = none.
+   */
+  recoverKey: number;
+  /** the index entries for riskKey and recoverKey (derived; rebuilt on restore) */
+  readonly riskItem: RiskItem;
+  readonly recoverItem: RiskItem;
+  /** ISOLATED: a margin call was sent and the position has not been back above the warning level since */
+  marginCalled: boolean;
 }
 
 export function newPosition(userId: number, inst: Instrument): Position {
@@ -68,6 +94,12 @@ export function newPosition(userId: number, inst: Instrument): Position {
     buy: emptySide(),
     sell: emptySide(),
     orderIds: new Set(),
+    triggerIds: new Set(),
+    riskKey: 0,
+    recoverKey: 0,
+    riskItem: { heapIndex: -1, key: 0, userId },
+    recoverItem: { heapIndex: -1, key: 0, userId },
+    marginCalled: false,
   };
 }
 
@@ -75,8 +107,10 @@ export interface Account {
   readonly userId: number;
   /** cross wallet, micro-USDT */
   crossWallet: number;
-  /** set by the liquidation engine (a later issue); orders and withdrawals are refused while set */
+  /** set by the liquidation engine while it works on the account; orders and withdrawals are refused */
   inLiquidation: boolean;
+  /** CROSSED: a margin call was sent and the account has not been back above the warning level since */
+  marginCalled: boolean;
   /** per symbolId, in first-use order */
   readonly positions: Map<number, Position>;
   /** every clientOrderId the user ever used → its orderId (unique for ever, SPEC §4) */
@@ -84,7 +118,14 @@ export interface Account {
 }
 
 export function newAccount(userId: number): Account {
-  return { userId, crossWallet: 0, inLiquidation: false, positions: new Map(), clientOrderIds: new Map() };
+  return {
+    userId,
+    crossWallet: 0,
+    inLiquidation: false,
+    marginCalled: false,
+    positions: new Map(),
+    clientOrderIds: new Map(),
+  };
 }
 
 /** An order the sequencer tracks while it is open (resting, or in flight during its own command). */
@@ -116,6 +157,23 @@ export interface OpenOrder {
   readonly createTime: number;
 }
 
+/**
+ * A conditional order resting in a trigger book (status UNTRIGGERED), SPEC §4. Not in the matcher's book
+ * and reserves nothing; when it fires it becomes an ordinary LIMIT / MARKET order under the same orderId.
+ */
+export interface TriggerOrder extends OpenOrder, HeapItem {
+  /** TRAILING_STOP_MARKET: callback rate, parts per 1e8 */
+  readonly callbackRate: number;
+  /** TRAILING_STOP_MARKET: activation price, 0 = active at once */
+  readonly activationPrice: number;
+  /** trailing only: activated and tracking `extreme` */
+  active: boolean;
+  /** trailing only, when active: highest (SELL) or lowest (BUY) source price since activation */
+  extreme: number;
+  /** price the trigger book keys it by (stop price, activation price or trailing threshold) */
+  key: number;
+}
+
 export function remainingOf(o: OpenOrder): number {
   return o.origQty - o.executedQty;
 }
@@ -143,12 +201,55 @@ export interface SymbolState {
   markPrice: number;
   /** lastUpdateId of the last BookEvent published for this symbol */
   bookUpdateId: number;
+  /** rate of the last funding payment, parts per 1e8 (feeds Price1 of the mark) */
+  lastFundingRate: number;
+  /** fundingTime of the last PAY_FUNDING applied (ms; 0 = none): earlier or equal times are no-ops */
+  lastFundingTime: number;
+  /** Σ premium samples since the last funding payment, parts per 1e8, and their count */
+  premiumSum: number;
+  premiumCount: number;
+  /**
+   * The last ≤ 30 basis samples (mid − index) in half price units (bid + ask − 2 × index, 0 without both
+   * a bid and an ask), oldest first once full: `basis[basisHead]` is the next one to be replaced.
+   */
+  readonly basis: number[];
+  basisHead: number;
+}
+
+/** Basis samples in the Price2 moving average (SPEC §6). */
+export const BASIS_WINDOW = 30;
+
+export function newSymbolState(inst: Instrument, factor: number): SymbolState {
+  return {
+    inst,
+    factor,
+    indexPrice: 0,
+    lastPrice: 0,
+    markPrice: 0,
+    bookUpdateId: 0,
+    lastFundingRate: 0,
+    lastFundingTime: 0,
+    premiumSum: 0,
+    premiumCount: 0,
+    basis: [],
+    basisHead: 0,
+  };
+}
+
+/** A dead-man switch armed for one user and symbol (COUNTDOWN_CANCEL_ALL). */
+export interface Countdown extends HeapItem {
+  readonly userId: number;
+  readonly symbolId: number;
+  /** ms: the first command with ts ≥ deadline cancels the user's orders on the symbol */
+  deadline: number;
 }
 
 /** Everything that is money, in one place. */
 export class SequencerState {
   lastSeq = 0;
   nextTradeId = 1;
+  /** orders the engine makes itself (liquidation, ADL) get ids −1, −2, … (gateway ids are > 0) */
+  nextEngineOrderId = 1;
   /** Σ deposits − Σ withdrawals, micro-USDT */
   netDeposits = 0;
   insuranceFund = 0;
@@ -157,6 +258,10 @@ export class SequencerState {
   readonly accounts = new Map<number, Account>();
   /** every open order by orderId, in placement order */
   readonly orders = new Map<number, OpenOrder>();
+  /** every untriggered conditional order by orderId, in placement order */
+  readonly triggers = new Map<number, TriggerOrder>();
+  /** armed dead-man switches by `${userId}:${symbolId}`, in arming order */
+  readonly countdowns = new Map<string, Countdown>();
   /** deposit txIds and withdrawal ids ever applied (idempotency, for ever) */
   readonly txIds = new Set<string>();
   readonly withdrawIds = new Set<string>();

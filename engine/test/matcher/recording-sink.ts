@@ -41,6 +41,9 @@ export class RecordingSink implements MatcherEventSink {
   snapshotOrder(orderId: number, userId: number, side: Side, price: number, remaining: number): void {
     this.add(`SO ${orderId}/${userId} s${side} ${remaining}@${price}`);
   }
+  sampleResult(bid: number, ask: number, bq: number, bv: number, aq: number, av: number): void {
+    this.add(`SR ${bid}/${ask} b${bq}:${bv} a${aq}:${av}`);
+  }
   commandDone(seq: number): void {
     this.commands.push(`${seq}: ${this.current.join("; ")}`);
     this.current = [];

@@ -59,7 +59,16 @@ const place = (symbolId: number, orderId: number, price: number): MatchRequest =
     stp: StpMode.NONE,
   });
 
-test("1 and 3 workers give the same reports as the in-thread port, and the same book images", async (t) => {
+/** every 25th command is followed by a SAMPLE of its symbol (best prices, impact fills) */
+function sample(s: MatcherCommandStream, i: number, req: MatchRequest): MatchRequest | null {
+  if (i % 25 !== 0) return null;
+  req.op = MatchOp.SAMPLE;
+  req.symbolId = s.symbolId[i]!;
+  req.qty = 1 + ((i * 7919) % 3_000_000); // impact notional, price·qty units
+  return req;
+}
+
+test("1 and 3 workers give the same reports as the in-thread port (SAMPLE included), and the same book images", async (t) => {
   const s = localStream(99, 5_000, { symbols: 5 });
   const symbols = [1, 2, 3, 4, 5];
   const inThread = new InThreadMatchPort((id) => new OrderBook(id));
@@ -67,16 +76,30 @@ test("1 and 3 workers give the same reports as the in-thread port, and the same 
   const expected: string[] = [];
   const req = new MatchRequest();
   const report = new MatchReport();
+  let samples = 0;
   for (let i = 0; i < s.length; i++) {
     inThread.execute(request(s, i, req), report);
     expected.push(`${report.result}|${report.data.join(",")}`);
+    if (sample(s, i, req) === null) continue;
+    inThread.execute(req, report);
+    expected.push(`${report.result}|${report.data.join(",")}`);
+    if (report.field(0, 1) > 0 && report.field(0, 2) > 0 && report.field(0, 3) > 0) samples++;
   }
+  assert.ok(samples > 50, `samples of two-sided books with impact fills (${samples})`);
   for (const workers of [1, 3]) {
     const port = await start(t, { workers });
+    let k = 0;
+    const check = (i: number) => {
+      const got = `${report.result}|${report.data.join(",")}`;
+      if (got !== expected[k]) assert.equal(got, expected[k], `${workers} workers, command ${i}`);
+      k++;
+    };
     for (let i = 0; i < s.length; i++) {
       port.execute(request(s, i, req), report);
-      const got = `${report.result}|${report.data.join(",")}`;
-      if (got !== expected[i]) assert.equal(got, expected[i], `${workers} workers, command ${i}`);
+      check(i);
+      if (sample(s, i, req) === null) continue;
+      port.execute(req, report);
+      check(i);
     }
     for (const id of symbols) assert.deepEqual(port.exportBook(id), inThread.exportBook(id), `symbol ${id}`);
     await port.close();

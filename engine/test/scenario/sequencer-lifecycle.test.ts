@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Op } from "@perpx/shared/commands";
-import { MarginType, OrderStatus, TimeInForce } from "@perpx/shared/domain";
+import { MarginType, OrderStatus, TimeInForce, TradeType } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
@@ -68,7 +68,7 @@ test("an isolated short filled above mark is funded at mark: the improvement is 
   assert.equal(h.difference(), 0);
 });
 
-test("an isolated position closed beyond bankruptcy: the insurance fund covers the deficit, not cross", () => {
+test("an isolated position past bankruptcy at the new mark is liquidated (ADL at BP), cross untouched", () => {
   const h = new Harness();
   h.user(1, usdt(10_000));
   h.user(2, usdt(100_000));
@@ -78,17 +78,25 @@ test("an isolated position closed beyond bankruptcy: the insurance fund covers t
   h.leverage(1, 10);
   h.sell(2, px(50_000), qty(1));
   h.buy(1, px(50_000), qty(1)); // iso 4 975, cross 5 000
-  h.oracle(px(45_000)); // no liquidation yet (a later issue)
-  h.buy(3, px(44_000), qty(1));
-  const ev = h.sell(1, px(44_000), qty(1));
-  const deficit = 4_975 * U - 6_000 * U - takerFee(44_000 * U); // −1 047 USDT
+  // mark 45 000: equity 4 975 − 5 000 = −25 ≤ MM 180 → liquidated at once. BP = 50 000 − 4 975 =
+  // 45 025; the book is empty and the insurance fund holds nothing, so user 2's short is deleveraged there
+  const ev = h.oracle(px(45_000));
   assert.deepEqual(
-    ofType(ev, Ev.INSURANCE).map((e) => [e.delta, e.balance, e.reason]),
-    [[deficit, deficit, "DEFICIT"]],
+    trades(ev).map((t) => [
+      t.type,
+      t.price,
+      t.qty,
+      t.buyUserId,
+      t.sellUserId,
+      t.buyRealizedPnl,
+      t.sellRealizedPnl,
+    ]),
+    [[TradeType.ADL, px(45_025), qty(1), 2, 1, 4_975 * U, -4_975 * U]],
   );
-  assert.equal(h.wallet(1), 5_000 * U); // cross untouched
+  assert.deepEqual(ofType(ev, Ev.INSURANCE), []); // d = 45 025 − 45 025 = 0
+  assert.equal(h.wallet(1), 5_000 * U); // cross untouched, the isolated wallet went to exactly 0
   assert.deepEqual(h.pos(1), { qty: 0, entryValue: 0, isolatedWallet: 0 });
-  assert.equal(h.seq.solvency().insuranceFund, deficit);
+  assert.equal(h.seq.solvency().insuranceFund, 0);
   assert.equal(h.difference(), 0);
 });
 

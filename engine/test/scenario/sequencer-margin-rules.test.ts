@@ -307,9 +307,17 @@ test("price band, open-order cap, trigger types and unknown symbols", () => {
   assert.equal(lastOrder(h.buy(1, px(47_500), qty(0.01)), 3)?.status, OrderStatus.NEW);
   assert.equal(lastOrder(h.sell(1, px(52_500), qty(0.01)), 4)?.status, OrderStatus.NEW);
   assert.equal(reasonOf(h.buy(1, px(48_000), qty(0.01)), 5), RejectReason.MAX_OPEN_ORDERS);
+  // a STOP without a stop price is invalid; a valid one counts toward the open-order cap
   assert.equal(
     reasonOf(h.buy(1, px(48_000), qty(0.01), { type: OrderType.STOP }), 6),
     RejectReason.INVALID_PARAMETER,
+  );
+  assert.equal(
+    reasonOf(
+      h.buy(1, px(51_000), qty(0.01), { type: OrderType.STOP, stopPrice: px(51_000), orderId: 60 }),
+      60,
+    ),
+    RejectReason.MAX_OPEN_ORDERS,
   );
   assert.equal(reasonOf(h.buy(1, px(48_000), qty(0.01), { symbolId: 9 }), 7), RejectReason.UNKNOWN_SYMBOL);
   assert.equal(rejects(h.buy(77, px(48_000), qty(0.01)))[0]?.reason, RejectReason.UNKNOWN_ACCOUNT);

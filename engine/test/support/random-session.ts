@@ -1,7 +1,10 @@
 // Seeded randomized sequencer command stream (shared by the randomized sequencer test, the worker
-// determinism test and the crash test): 50 users, cross and isolated, deposits, withdrawals, leverage and
-// margin-type changes, isolated margin moves, LIMIT GTC / IOC / FOK / GTX and MARKET orders, reduce-only,
-// STP modes, amends, cancels, cancel-alls, oracle moves in a band, and the no-op periodic commands.
+// determinism test and the crash test): 50 users, cross and isolated, leverage 1–20, deposits,
+// withdrawals, leverage and margin-type changes, isolated margin moves, LIMIT GTC / IOC / FOK / GTX and
+// MARKET orders, reduce-only, STP modes, amends, cancels, cancel-alls, conditional orders of every type
+// (mark and last price, close-position, trailing with and without activation), oracle moves in a band
+// with jumps of 3–15 % that liquidate and deleverage, mark samples, funding payments and dead-man
+// switches.
 //
 // The generator looks at a driving engine's state to pick plausible commands (an order the user can just
 // afford, a cancel of an order that is open, a withdrawal near the withdrawable amount), so `run` must
@@ -90,7 +93,7 @@ export function randomSession(
     run({ op: Op.DEPOSIT, ts: t(), userId: u, amount, txId: `tx${nextTx++}` });
     for (const inst of INSTRUMENTS) {
       const symbolId = inst.symbolId;
-      run({ op: Op.SET_LEVERAGE, ts: t(), userId: u, symbolId, leverage: rng.range(1, 5) });
+      run({ op: Op.SET_LEVERAGE, ts: t(), userId: u, symbolId, leverage: rng.range(1, 20) });
       if (rng.chance(0.4)) {
         run({ op: Op.SET_MARGIN_TYPE, ts: t(), userId: u, symbolId, marginType: MarginType.ISOLATED });
       }
@@ -122,6 +125,41 @@ export function randomSession(
     });
   };
 
+  /** A conditional order of a random type, source and side, its stop around the source price. */
+  const placeTrigger = (userId: number, inst: Instrument, mark: number): void => {
+    const symbolId = inst.symbolId;
+    const tick = inst.tickUnits;
+    const type = rng.pick([
+      OrderType.STOP,
+      OrderType.STOP_MARKET,
+      OrderType.TAKE_PROFIT,
+      OrderType.TAKE_PROFIT_MARKET,
+      OrderType.TRAILING_STOP_MARKET,
+    ] as const);
+    const workingType = rng.chance(0.5) ? WorkingType.MARK_PRICE : WorkingType.CONTRACT_PRICE;
+    const last = a.symbol(symbolId)!.lastPrice;
+    const src = workingType === WorkingType.MARK_PRICE || last === 0 ? mark : last;
+    const around = (pct: number) =>
+      Math.max(tick, Math.round((src * (1 + (rng.next() * 2 - 1) * pct)) / tick) * tick);
+    const market = type !== OrderType.STOP && type !== OrderType.TAKE_PROFIT;
+    const closePosition =
+      (type === OrderType.STOP_MARKET || type === OrderType.TAKE_PROFIT_MARKET) && rng.chance(0.2);
+    const trailing = type === OrderType.TRAILING_STOP_MARKET;
+    const qty = closePosition ? 0 : rng.range(1, MAX_QTY.get(symbolId)! / inst.stepUnits) * inst.stepUnits;
+    place(userId, symbolId, {
+      type,
+      workingType,
+      tif: market ? TimeInForce.IOC : rng.pick([TimeInForce.GTC, TimeInForce.IOC]),
+      price: market ? 0 : around(0.02),
+      stopPrice: trailing ? 0 : around(0.03),
+      qty,
+      closePosition,
+      reduceOnly: closePosition ? false : rng.chance(0.2),
+      callbackRate: trailing ? rng.range(100_000, 5_000_000) : 0,
+      activationPrice: trailing && rng.chance(0.5) ? around(0.02) : 0,
+    });
+  };
+
   while (a.lastSeq < total) {
     const userId = rng.range(1, USERS);
     const inst = rng.pick(INSTRUMENTS);
@@ -137,9 +175,15 @@ export function randomSession(
     const r = rng.next();
     if (r < 0.05) {
       const center = CENTER.get(symbolId)!;
-      const moved = Math.round(mark * (1 + (rng.next() * 2 - 1) * 0.004));
-      const bounded = Math.min(Math.max(moved, Math.round(center * 0.97)), Math.round(center * 1.03));
-      run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price: bounded });
+      let price: number;
+      if (rng.chance(0.12)) {
+        // a jump of 3–15 % from the center: liquidations, deficits and ADL
+        price = Math.round(center * (1 + (rng.chance(0.5) ? 1 : -1) * (0.03 + 0.12 * rng.next())));
+      } else {
+        const moved = Math.round(mark * (1 + (rng.next() * 2 - 1) * 0.004));
+        price = Math.min(Math.max(moved, Math.round(center * 0.97)), Math.round(center * 1.03));
+      }
+      run({ op: Op.ORACLE_PRICE, ts: t(), symbolId, price });
     } else if (r < 0.07) {
       const txId = rng.chance(0.1) && nextTx > 1 ? `tx${rng.range(1, nextTx - 1)}` : `tx${nextTx++}`;
       const amount = (userId <= 10 ? rng.range(10, 300) : rng.range(100, 5_000)) * U;
@@ -151,18 +195,20 @@ export function randomSession(
         : Math.max(1, Math.floor(avail * rng.next()));
       run({ op: Op.WITHDRAW, ts: t(), userId, amount, withdrawId: `w${a.lastSeq}` });
     } else if (r < 0.1) {
-      run({ op: Op.SET_LEVERAGE, ts: t(), userId, symbolId, leverage: rng.range(1, 5) });
+      run({ op: Op.SET_LEVERAGE, ts: t(), userId, symbolId, leverage: rng.range(1, 20) });
     } else if (r < 0.105) {
       const marginType = rng.chance(0.5) ? MarginType.ISOLATED : MarginType.CROSSED;
       run({ op: Op.SET_MARGIN_TYPE, ts: t(), userId, symbolId, marginType });
     } else if (r < 0.115) {
       const amount = (rng.chance(0.5) ? 1 : -1) * rng.range(1, 500) * U;
       run({ op: Op.ADJUST_ISOLATED_MARGIN, ts: t(), userId, symbolId, amount });
-    } else if (r < 0.49) {
+    } else if (r < 0.45) {
       const price = limitPrice(0.015);
       // tight users often order all they can afford, so their available balance sits near zero
       const qty = userId <= 10 && rng.chance(0.5) ? affordable(a, userId, inst, price) : q();
       place(userId, symbolId, { price, qty });
+    } else if (r < 0.49) {
+      placeTrigger(userId, inst, mark);
     } else if (r < 0.56) {
       place(userId, symbolId, { price: limitPrice(0.01), qty: q(), tif: TimeInForce.IOC });
     } else if (r < 0.6) {
@@ -182,13 +228,19 @@ export function randomSession(
       const price = rng.chance(0.5) ? o.price : limitPrice(0.015);
       const qty = rng.chance(0.7) ? Math.max(step, o.origQty - rng.range(0, 5) * step) : o.origQty + q();
       run({ op: Op.AMEND_ORDER, ts: t(), userId, symbolId, orderId: o.orderId, price, qty });
-    } else if (r < 0.99) {
+    } else if (r < 0.975) {
       run({ op: Op.CANCEL_ALL, ts: t(), userId, symbolId });
     } else {
-      const op = rng.pick([Op.MARK_SAMPLE, Op.PAY_FUNDING, Op.COUNTDOWN_CANCEL_ALL] as const);
-      if (op === Op.MARK_SAMPLE) run({ op, ts: t(), symbolId });
-      else if (op === Op.PAY_FUNDING) run({ op, ts: t(), symbolId, fundingTime: ts });
-      else run({ op, ts: t(), userId, symbolId, deadline: ts + 10_000 });
+      const x = rng.next();
+      if (x < 0.5) run({ op: Op.MARK_SAMPLE, ts: t(), symbolId: rng.chance(0.5) ? 0 : symbolId });
+      else if (x < 0.7) {
+        const time = t();
+        run({ op: Op.PAY_FUNDING, ts: time, symbolId: rng.chance(0.5) ? 0 : symbolId, fundingTime: time });
+      } else {
+        const time = t();
+        const deadline = rng.chance(0.2) ? 0 : time + rng.range(1, 20_000);
+        run({ op: Op.COUNTDOWN_CANCEL_ALL, ts: time, userId, symbolId, deadline });
+      }
     }
   }
 }

@@ -30,6 +30,11 @@ export interface OrderOpts {
   orderId?: number;
   symbolId?: number;
   type?: OrderType;
+  stopPrice?: number;
+  workingType?: WorkingType;
+  closePosition?: boolean;
+  callbackRate?: number;
+  activationPrice?: number;
 }
 
 export class Harness {
@@ -56,7 +61,8 @@ export class Harness {
     return out;
   }
 
-  private t(): number {
+  /** The next command's ts (each command advances it by 1 s). */
+  t(): number {
     this.ts += 1000;
     return this.ts;
   }
@@ -84,6 +90,30 @@ export class Harness {
   oracle(price: number, symbolId = BTC): EngineEvent[] {
     return this.run({ op: Op.ORACLE_PRICE, ts: this.t(), symbolId, price });
   }
+  /** MARK_SAMPLE (symbolId 0 = every symbol). */
+  sample(symbolId = BTC): EngineEvent[] {
+    return this.run({ op: Op.MARK_SAMPLE, ts: this.t(), symbolId });
+  }
+  funding(fundingTime: number, symbolId = BTC): EngineEvent[] {
+    return this.run({ op: Op.PAY_FUNDING, ts: this.t(), symbolId, fundingTime });
+  }
+  countdown(userId: number, deadline: number, symbolId = BTC): EngineEvent[] {
+    return this.run({ op: Op.COUNTDOWN_CANCEL_ALL, ts: this.t(), userId, symbolId, deadline });
+  }
+  /** A conditional order (STOP…TRAILING_STOP_MARKET); `price` is the limit of STOP / TAKE_PROFIT. */
+  trigger(userId: number, side: Side, type: OrderType, q: number, o: OrderOpts & { price?: number } = {}) {
+    const market = type !== OrderType.STOP && type !== OrderType.TAKE_PROFIT;
+    return this.order(userId, side, o.price ?? 0, q, {
+      tif: market ? TimeInForce.IOC : TimeInForce.GTC,
+      ...o,
+      type,
+    });
+  }
+  /** A trade at `price` between two users (sets the last trade price). */
+  tradeAt(seller: number, buyer: number, price: number, q: number, symbolId = BTC): EngineEvent[] {
+    this.sell(seller, price, q, { symbolId });
+    return this.buy(buyer, price, q, { symbolId });
+  }
 
   order(userId: number, side: Side, price: number, q: number, o: OrderOpts = {}): EngineEvent[] {
     return this.run(this.placeCmd(userId, side, price, q, o));
@@ -102,12 +132,12 @@ export class Harness {
       tif: o.tif ?? TimeInForce.GTC,
       price,
       qty: q,
-      stopPrice: 0,
+      stopPrice: o.stopPrice ?? 0,
       reduceOnly: o.reduceOnly ?? false,
-      closePosition: false,
-      workingType: WorkingType.CONTRACT_PRICE,
-      callbackRate: 0,
-      activationPrice: 0,
+      closePosition: o.closePosition ?? false,
+      workingType: o.workingType ?? WorkingType.CONTRACT_PRICE,
+      callbackRate: o.callbackRate ?? 0,
+      activationPrice: o.activationPrice ?? 0,
       stp: o.stp ?? StpMode.NONE,
     };
   }

@@ -77,15 +77,17 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
   link.markCaughtUp();
   const replayed = engine.runner.appliedSeq;
   const env = o.env ?? process.env;
+  let stream: StreamServer | undefined;
   const { app, adminKeyFile, keys } = await prepareGateway({
     config,
     log: engine.log,
     readModel,
     engine: link,
     env,
+    streamPort: () => stream?.port,
   });
   const wsPort = o.wsPort === undefined ? Number(env.WS_PORT ?? 8081) : o.wsPort;
-  const stream =
+  stream =
     wsPort === null
       ? undefined
       : await startStreamServer({

@@ -89,6 +89,7 @@ export function registerOpenApi(app: FastifyInstance, version: string): void {
   const routes: Collected[] = [];
   app.addHook("onRoute", (r: RouteOptions) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
+    if (r.schema?.hide) return; // static files of the web UI
     for (const method of methods) {
       if (method === "HEAD") continue;
       routes.push({

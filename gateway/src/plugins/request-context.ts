@@ -17,6 +17,8 @@ declare module "fastify" {
     summary?: string;
     description?: string;
     tags?: readonly string[];
+    /** left out of the OpenAPI document (the web UI's static files) */
+    hide?: boolean;
   }
   interface FastifyContextConfig {
     /** who may call the route (default public) */

@@ -4,8 +4,9 @@
 //   derived here: notional, unrealizedPnl, maintMargin, initialMargin, open-order cost,
 //                 marginBalance, availableBalance, liquidationPrice, entryPrice text, ADL quantile
 // A position without any mark yet is shown at its entry price (UPnL 0).
+import { type AdlScore, adlQuantile, adlScore as sharedAdlScore } from "@perpx/shared/adl";
 import { notionalFactor, QUOTE_ASSET } from "@perpx/shared/domain";
-import { formatDecimal, formatMoney, mul, mulDiv, RATE_SCALE } from "@perpx/shared/fixed";
+import { formatDecimal, formatMoney, mul, mulDiv } from "@perpx/shared/fixed";
 import { marginTypeName } from "./format.js";
 import {
   averagePriceText,
@@ -119,14 +120,21 @@ export function accountView(u: UserState, markets: ReadonlyMap<number, MarketSta
  * other cross position's (UPnL − MM) at the current marks, held constant while this position's mark
  * moves (exact for a single cross position; an approximation when several move together).
  */
-export function positionViews(u: UserState, markets: ReadonlyMap<number, MarketState>): PositionView[] {
-  const risks = positionRisks(u, markets);
+export function liquidationPrices(u: UserState, risks: readonly PositionRisk[]): number[] {
   let crossSlack = u.crossWallet;
   for (const r of risks) if (r.p.marginType === 0) crossSlack += r.upnl - r.mm;
   return risks.map((r) => {
-    const inst = r.m.inst;
     const backing = r.p.marginType === 1 ? r.p.isolatedWallet : crossSlack - (r.upnl - r.mm);
-    const liq = liquidationPrice(inst, r.p.qty, r.p.entryValue, backing, r.notional);
+    return liquidationPrice(r.m.inst, r.p.qty, r.p.entryValue, backing, r.notional);
+  });
+}
+
+export function positionViews(u: UserState, markets: ReadonlyMap<number, MarketState>): PositionView[] {
+  const risks = positionRisks(u, markets);
+  const liqs = liquidationPrices(u, risks);
+  return risks.map((r, i) => {
+    const inst = r.m.inst;
+    const liq = liqs[i]!;
     return {
       symbol: inst.symbol,
       positionSide: "BOTH",
@@ -147,25 +155,16 @@ export function positionViews(u: UserState, markets: ReadonlyMap<number, MarketS
 }
 
 /**
- * ADL ranking score (SPEC §7.5) in parts per 1e8: PnL% × effective leverage when profitable,
- * PnL% / effective leverage otherwise. PnL% = UPnL / entry notional; effective leverage =
- * notional / equity (isolated: wallet + UPnL; cross: cross wallet + cross UPnL).
+ * ADL ranking score of a position (SPEC §7.5) by the rule the engine deleverages with
+ * (@perpx/shared/adl): exact, with equity = isolated wallet + UPnL, or the cross wallet + cross UPnL.
  */
-export function adlScore(r: PositionRisk, crossEquity: number): number {
-  const entryNotional = Math.max(1, mul(r.p.entryValue, notionalFactor(r.m.inst)));
-  const pnlRate = mulDiv(r.upnl, RATE_SCALE, entryNotional, "floor");
+export function adlScore(r: PositionRisk, crossEquity: number): AdlScore {
+  const entryNotional = mul(r.p.entryValue, notionalFactor(r.m.inst));
   const equity = r.p.marginType === 1 ? r.p.isolatedWallet + r.upnl : crossEquity;
-  if (equity <= 0) return pnlRate >= 0 ? Number.MAX_SAFE_INTEGER : pnlRate;
-  const effLev = Math.max(1, mulDiv(r.notional, RATE_SCALE, equity, "floor"));
-  return pnlRate >= 0
-    ? mulDiv(pnlRate, effLev, RATE_SCALE, "floor")
-    : mulDiv(pnlRate, RATE_SCALE, effLev, "floor");
+  return sharedAdlScore(r.upnl, r.notional, entryNotional, equity);
 }
 
-/** Quintile 1..5 of `score` among `all` scores of the same side (5 = first to be deleveraged). */
-export function quintile(score: number, all: readonly number[]): AdlQuantileView["adlQuantile"] {
-  if (all.length === 0) return 0;
-  let below = 0;
-  for (const s of all) if (s < score) below++;
-  return Math.min(5, Math.floor((below * 5) / all.length) + 1);
+/** Quantile 1..5 of `score` among `all` scores of the same side (5 = first to be deleveraged). */
+export function quintile(score: AdlScore, all: readonly AdlScore[]): AdlQuantileView["adlQuantile"] {
+  return adlQuantile(score, all);
 }

@@ -441,6 +441,29 @@ describe("isolated positions", () => {
     assert.equal(s.difference, "0.000000");
   });
 
+  test("positions nearest liquidation: margin ratio of what backs each position, highest first", () => {
+    const risk = isolated().positionsAtRisk(10);
+    // 12 isolated: 23.2 / (597 − 200) = 0.058438287… ↑; 11 cross: 205 / (4990 − 1000) = 0.051378446… ↑;
+    // 10 cross: 205 / (9975 + 1000) = 0.018678815… ↑; 13 cross: 23.2 / (1998.8 + 200) = 0.010551209… ↑
+    assert.deepEqual(
+      risk.map((r) => [r.userId, r.symbol, r.marginRatio]),
+      [
+        [12, "ETHUSDT", "0.05843829"],
+        [11, "BTCUSDT", "0.05137845"],
+        [10, "BTCUSDT", "0.01867882"],
+        [13, "ETHUSDT", "0.01055121"],
+      ],
+    );
+    const [first] = risk;
+    assert.equal(first?.liquidationPrice, "2712.35");
+    assert.equal(first?.marginBalance, "397.000000");
+    assert.equal(first?.maintMargin, "23.200000");
+    // |2900.00 − 2712.35| / 2900.00 = 0.064706896… ↓
+    assert.equal(first?.liquidationDistance, "0.06470689");
+    assert.equal(first?.liquidatable, false);
+    assert.equal(isolated().positionsAtRisk(1).length, 1);
+  });
+
   test("a closed position disappears; ADL quantiles rank same-side holders", () => {
     const rm = isolated();
     assert.deepEqual(rm.adlQuantile(12), [{ symbol: "ETHUSDT", adlQuantile: 1 }]);

@@ -4,6 +4,8 @@
 // redelivered batch from an earlier command changes nothing (the events of one seq must not be
 // delivered twice). Which fields come from events and which are derived: see user-state.ts and
 // account-view.ts.
+
+import type { AdlScore } from "@perpx/shared/adl";
 import type { Instrument } from "@perpx/shared/domain";
 import { TRADE_TYPE_NAMES } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
@@ -20,6 +22,7 @@ import {
 } from "./format.js";
 import { EventProjector } from "./projector.js";
 import type { RangeQuery, ReadModel } from "./read-model.js";
+import { positionsAtRisk } from "./risk-view.js";
 import type { UserState } from "./user-state.js";
 import { OPEN_STATUSES } from "./user-state.js";
 import type * as V from "./views.js";
@@ -199,8 +202,8 @@ export class MemoryReadModel implements ReadModel {
     const u = this.s.users.get(userId);
     if (!u) return [];
     return positionRisks(u, this.s.markets).map((mine) => {
-      const scores: number[] = [];
-      let myScore = 0;
+      const scores: AdlScore[] = [];
+      let myScore: AdlScore | undefined;
       for (const holder of this.s.holders(mine.p.symbolId)) {
         const risks = positionRisks(holder, this.s.markets);
         let crossEquity = holder.crossWallet;
@@ -212,7 +215,10 @@ export class MemoryReadModel implements ReadModel {
           if (holder === u) myScore = s;
         }
       }
-      return { symbol: mine.m.inst.symbol, adlQuantile: quintile(myScore, scores) };
+      return {
+        symbol: mine.m.inst.symbol,
+        adlQuantile: myScore === undefined ? 0 : quintile(myScore, scores),
+      };
     });
   }
   settings(userId: number, symbolId: number): { leverage: number; marginType: string } {
@@ -279,6 +285,12 @@ export class MemoryReadModel implements ReadModel {
       unrealizedPnl: formatMoney(t.upnl),
       difference: formatMoney(t.wallets + t.insurance + t.feeAccount + t.upnl - t.netDeposits),
     };
+  }
+
+  positionsAtRisk(limit: number): V.AtRiskPositionView[] {
+    const holders = new Set<UserState>();
+    for (const symbolId of this.s.markets.keys()) for (const u of this.s.holders(symbolId)) holders.add(u);
+    return positionsAtRisk(holders, this.s.markets, limit);
   }
 
   deposit(txId: string): V.DepositView | undefined {

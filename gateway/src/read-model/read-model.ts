@@ -6,6 +6,7 @@ import type { EngineEvent } from "@perpx/shared/events";
 import type {
   AccountView,
   AdlQuantileView,
+  AtRiskPositionView,
   DepositView,
   DepthView,
   FundingPaymentView,
@@ -80,6 +81,8 @@ export interface ReadModel {
   insuranceFund(): InsuranceFundView;
   insuranceHistory(limit: number): InsuranceHistoryView[];
   solvency(): SolvencyView;
+  /** open positions with the highest margin ratio first (admin: nearest liquidation) */
+  positionsAtRisk(limit: number): AtRiskPositionView[];
 
   // command outcomes (idempotency and ?wait answers)
   deposit(txId: string): DepositView | undefined;

@@ -253,3 +253,25 @@ export interface RejectView {
   reason: string;
   ref: string;
 }
+
+/** GET /api/v1/admin/positions/at-risk: one open position and how close it is to liquidation. */
+export interface AtRiskPositionView {
+  userId: number;
+  symbol: string;
+  positionAmt: string;
+  markPrice: string;
+  liquidationPrice: string;
+  marginType: string;
+  leverage: number;
+  notional: string;
+  unrealizedPnl: string;
+  /** of what backs the position: the cross account's total, or the isolated position's own */
+  maintMargin: string;
+  marginBalance: string;
+  /** maintMargin / marginBalance, 8 decimals; null when the margin balance is ≤ 0 */
+  marginRatio: string | null;
+  /** |mark − liquidationPrice| / mark, 8 decimals; null without a liquidation price */
+  liquidationDistance: string | null;
+  /** margin ratio ≥ 1: the engine liquidates it at the next mark */
+  liquidatable: boolean;
+}

@@ -180,5 +180,11 @@ export function adminRoutes(c: CommandContext) {
     );
 
     app.get("/api/v1/admin/solvency", { schema: S.solvency, config }, async () => c.rm.solvency());
+
+    app.get<{ Querystring: { limit: number } }>(
+      "/api/v1/admin/positions/at-risk",
+      { schema: S.positionsAtRisk, config },
+      async (req) => c.rm.positionsAtRisk(req.query.limit),
+    );
   };
 }

@@ -225,3 +225,39 @@ export const solvency = {
     },
   },
 } as const;
+
+export const positionsAtRisk = {
+  summary: "Open positions nearest liquidation (highest margin ratio first)",
+  description:
+    "marginRatio = maintMargin / marginBalance of what backs the position (the cross account, or the isolated position); the engine liquidates at 1. Additive admin endpoint for the web UI.",
+  tags,
+  querystring: {
+    type: "object",
+    additionalProperties: false,
+    properties: { limit: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
+  },
+  response: {
+    200: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          userId: int,
+          symbol: str,
+          positionAmt: str,
+          markPrice: str,
+          liquidationPrice: str,
+          marginType: str,
+          leverage: int,
+          notional: str,
+          unrealizedPnl: str,
+          maintMargin: str,
+          marginBalance: str,
+          marginRatio: { type: ["string", "null"] },
+          liquidationDistance: { type: ["string", "null"] },
+          liquidatable: { type: "boolean" },
+        },
+      },
+    },
+  },
+} as const;

@@ -17,6 +17,8 @@ import { decodePlace } from "./place.js";
 import { decodeRemoved } from "./removed.js";
 import { decodeRestoreEnd } from "./restore-end.js";
 import { decodeRestoreOrder } from "./restore-order.js";
+import { decodeSampleRequest } from "./sample-request.js";
+import { decodeSampleResult } from "./sample-result.js";
 import { decodeShutdown } from "./shutdown.js";
 import { decodeSnapshotBook } from "./snapshot-book.js";
 import { decodeSnapshotOrder } from "./snapshot-order.js";
@@ -42,6 +44,8 @@ export function decodeCommand(v: DataView, off: number, out: CommandFields): Dec
       return decodeRestoreOrder(v, off, out);
     case MatcherOp.RESTORE_END:
       return decodeRestoreEnd(v, off, out);
+    case MatcherOp.SAMPLE_REQUEST:
+      return decodeSampleRequest(v, off, out);
     case MatcherOp.CRASH:
       return decodeCrash(v, off, out);
     default:
@@ -72,6 +76,8 @@ export function decodeEvent(v: DataView, off: number, out: EventFields): DecodeS
       return decodeSnapshotBook(v, off, out);
     case MatcherOp.SNAPSHOT_ORDER:
       return decodeSnapshotOrder(v, off, out);
+    case MatcherOp.SAMPLE_RESULT:
+      return decodeSampleResult(v, off, out);
     default:
       return DecodeStatus.UNKNOWN_OPCODE;
   }

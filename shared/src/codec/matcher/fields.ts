@@ -13,7 +13,7 @@ export class CommandFields {
   userId = 0;
   side: Side = 0;
   price = 0;
-  /** PLACE: qty; AMEND and RESTORE_ORDER: remaining */
+  /** PLACE: qty; AMEND and RESTORE_ORDER: remaining; SAMPLE_REQUEST: impact notional (price·qty units) */
   qty = 0;
   tif: TimeInForce = 0;
   stp: StpMode = 0;
@@ -67,4 +67,11 @@ export class EventFields {
   eventCount = 0;
   /** SNAPSHOT_BOOK */
   symbolId = 0;
+  // SAMPLE_RESULT: best prices (0 = side empty) and impact fills of a taker SELL (bid) and BUY (ask)
+  bestBid = 0;
+  bestAsk = 0;
+  bidQty = 0;
+  bidQuote = 0;
+  askQty = 0;
+  askQuote = 0;
 }

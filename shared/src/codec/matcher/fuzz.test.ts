@@ -14,7 +14,7 @@ import { encodeOutcome } from "./outcome.js";
 import { encodePlace } from "./place.js";
 import { encodeRemoved } from "./removed.js";
 import { encodeTrade } from "./trade.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 /** xorshift32: deterministic, fast, good enough to spray bytes */
 function rng(seed: number): () => number {
@@ -29,9 +29,12 @@ function rng(seed: number): () => number {
 
 const STATUSES = new Set<number>(Object.values(DecodeStatus));
 
+/** order ids are signed (the engine's own orders are negative); everything else is non-negative */
+const SIGNED = new Set(["orderId", "makerOrderId", "takerOrderId"]);
+
 function assertSane(o: CommandFields | EventFields): void {
   for (const [k, val] of Object.entries(o)) {
-    assert.ok(Number.isSafeInteger(val) && val >= 0, `${k} = ${val}`);
+    assert.ok(Number.isSafeInteger(val) && (val >= 0 || SIGNED.has(k)), `${k} = ${val}`);
   }
 }
 
@@ -47,7 +50,7 @@ test("random slots: only clean statuses, sane fields when OK", () => {
     for (let j = 0; j < 64; j += 4) v.setUint32(j, next());
     // bias: a valid opcode and small high halves half of the time, so the OK paths are exercised too
     if (i & 1) {
-      bytes[0] = [1, 2, 3, 4, 5, 6, 7, 8, 31, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73][next() % 19]!;
+      bytes[0] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74][next() % 21]!;
       for (let j = 12; j < 64; j += 8) v.setUint32(j, next() & 0x1fffff, true);
       for (let j = 1; j < 4; j++) bytes[j] = next() & 3;
     }
@@ -125,6 +128,41 @@ test("u64 round trips at the edges and at random", () => {
   }
   v.setUint32(4, 0x200000, true);
   assert.equal(readU64(v, 0), -1);
+});
+
+test("i64 (order ids) round trips at the edges and at random; non-negative bytes equal u64", () => {
+  const v = new DataView(new ArrayBuffer(8));
+  const u = new DataView(new ArrayBuffer(8));
+  const next = rng(98);
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const edges = [
+    0,
+    1,
+    -1,
+    2 ** 32 - 1,
+    -(2 ** 32),
+    -(2 ** 32) - 1,
+    -(2 ** 32) + 1,
+    2 ** 52,
+    -(2 ** 52),
+    MAX,
+    -MAX,
+  ];
+  for (let i = 0; i < 20_000; i++) {
+    const mag = (next() & 0x1fffff) * 2 ** 32 + next();
+    const x = i < edges.length ? edges[i]! : next() & 1 ? -Math.min(mag, MAX) : Math.min(mag, MAX);
+    writeI64(v, 0, x);
+    assert.equal(readI64(v, 0), x);
+    assert.equal(v.getBigInt64(0, true), BigInt(x), "two's complement");
+    if (x >= 0) {
+      writeU64(u, 0, x);
+      assert.deepEqual(new Uint8Array(v.buffer), new Uint8Array(u.buffer), "same bytes as u64");
+    }
+  }
+  for (const bad of [-(2n ** 53n), 2n ** 53n, -(2n ** 63n), 2n ** 63n - 1n]) {
+    v.setBigInt64(0, bad, true);
+    assert.ok(Number.isNaN(readI64(v, 0)), `${bad} is not a safe integer`);
+  }
 });
 
 test("PLACE round trips random valid values", () => {

@@ -21,6 +21,8 @@ import { encodePlace } from "./place.js";
 import { encodeRemoved } from "./removed.js";
 import { encodeRestoreEnd } from "./restore-end.js";
 import { encodeRestoreOrder } from "./restore-order.js";
+import { encodeSampleRequest } from "./sample-request.js";
+import { encodeSampleResult } from "./sample-result.js";
 import { encodeShutdown } from "./shutdown.js";
 import { encodeSnapshotBook } from "./snapshot-book.js";
 import { encodeSnapshotOrder } from "./snapshot-order.js";
@@ -95,6 +97,23 @@ test("PLACE", () => {
       stp: StpMode.EXPIRE_BOTH,
     },
   );
+});
+
+test("order ids are signed: the engine's own orders (liquidation IOCs) have negative ids", () => {
+  const w = (v: DataView, o: number) =>
+    encodePlace(v, o, 1, 7, -5, 42, Side.SELL, 500001, 1000, TimeInForce.IOC, StpMode.NONE);
+  assert.equal(
+    encoded(w),
+    compact(`01 01 01 00 | 07000000 | 0100000000000000 | fbffffffffffffff | 2a00000000000000 |
+             21a1070000000000 | e803000000000000`),
+  );
+  assert.equal(cmd(w).orderId, -5);
+  const t = (v: DataView, o: number) => encodeTrade(v, o, 10, 11, -(2 ** 32), 12, Side.SELL, 500000, 3, 0);
+  const f = ev(t);
+  assert.equal(f.takerOrderId, -(2 ** 32));
+  assert.equal(f.makerOrderId, 10);
+  const out = (v: DataView, o: number) => encodeOutcome(v, o, -1, 12, 2, 3, 0);
+  assert.equal(ev(out).orderId, -1);
 });
 
 test("CANCEL", () => {
@@ -281,6 +300,34 @@ test("CANCEL_RESULT, AMEND_RESULT, CANCEL_ALL_RESULT, COMMAND_DONE", () => {
     seq: 2 ** 32 + 1,
     cmdOp: MatcherOp.PLACE,
     eventCount: 5,
+  });
+});
+
+test("SAMPLE_REQUEST, SAMPLE_RESULT", () => {
+  const rq = (v: DataView, o: number) => encodeSampleRequest(v, o, 9, 2, 2 ** 33 + 5);
+  assert.equal(encoded(rq), compact("09 000000 | 02000000 | 0900000000000000 | 0500000002"));
+  assert.deepEqual(pick(cmd(rq), ["op", "seq", "symbolId", "qty"]), {
+    op: MatcherOp.SAMPLE_REQUEST,
+    seq: 9,
+    symbolId: 2,
+    qty: 2 ** 33 + 5,
+  });
+  const rs = (v: DataView, o: number) => encodeSampleResult(v, o, 499990, 500010, 3, 1499970, 0, MAX);
+  assert.equal(
+    encoded(rs),
+    compact(
+      "4a 00000000000000 | 16a1070000000000 | 2aa1070000000000 | 0300000000000000 | " +
+        "42e3160000000000 | 0000000000000000 | ffffffffffff1f",
+    ),
+  );
+  assert.deepEqual(pick(ev(rs), ["op", "bestBid", "bestAsk", "bidQty", "bidQuote", "askQty", "askQuote"]), {
+    op: MatcherOp.SAMPLE_RESULT,
+    bestBid: 499990,
+    bestAsk: 500010,
+    bidQty: 3,
+    bidQuote: 1499970,
+    askQty: 0,
+    askQuote: MAX,
   });
 });
 

@@ -17,6 +17,8 @@ export * from "./place.js";
 export * from "./removed.js";
 export * from "./restore-end.js";
 export * from "./restore-order.js";
+export * from "./sample-request.js";
+export * from "./sample-result.js";
 export * from "./shutdown.js";
 export * from "./snapshot-book.js";
 export * from "./snapshot-order.js";

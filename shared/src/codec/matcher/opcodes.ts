@@ -14,6 +14,8 @@ export const MatcherOp = {
   /** one resting order of a book being restored; no answer (RESTORE_END answers) */
   RESTORE_ORDER: 7,
   RESTORE_END: 8,
+  /** read-only: best bid/ask and impact fills (mark price and funding samples) */
+  SAMPLE_REQUEST: 9,
   /** test hook: a worker started with test hooks throws on it; others treat it as unknown */
   CRASH: 31,
 
@@ -28,6 +30,7 @@ export const MatcherOp = {
   COMMAND_DONE: 71,
   SNAPSHOT_BOOK: 72,
   SNAPSHOT_ORDER: 73,
+  SAMPLE_RESULT: 74,
 } as const;
 export type MatcherOp = (typeof MatcherOp)[keyof typeof MatcherOp];
 

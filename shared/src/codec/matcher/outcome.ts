@@ -2,14 +2,14 @@
 //   off  size  field
 //   0    1     opcode = MatcherOp.OUTCOME
 //   1    1     outcome: u8, PlaceOutcome
-//   8    8     orderId: u64 (two u32 halves, low first), order id
+//   8    8     orderId: i64 (two u32 halves, low first), order id
 //   16   8     userId: u64 (two u32 halves, low first), user id
 //   24   8     filled: u64 (two u32 halves, low first), qty filled in this command
 //   32   8     remaining: u64 (two u32 halves, low first), remaining qty (resting or expired)
 //   40         size; the rest of the 64-byte slot is not written (it keeps stale bytes)
 import type { EventFields } from "./fields.js";
 import { DecodeStatus, MatcherOp, OUTCOME_MAX } from "./opcodes.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 export const OUTCOME = {
   OP: 0,
@@ -32,7 +32,7 @@ export function encodeOutcome(
 ): void {
   v.setUint8(off, MatcherOp.OUTCOME);
   v.setUint8(off + OUTCOME.OUTCOME, outcome);
-  writeU64(v, off + OUTCOME.ORDER_ID, orderId);
+  writeI64(v, off + OUTCOME.ORDER_ID, orderId);
   writeU64(v, off + OUTCOME.USER_ID, userId);
   writeU64(v, off + OUTCOME.FILLED, filled);
   writeU64(v, off + OUTCOME.REMAINING, remaining);
@@ -42,11 +42,11 @@ export function encodeOutcome(
 export function decodeOutcome(v: DataView, off: number, out: EventFields): DecodeStatus {
   const outcome = v.getUint8(off + OUTCOME.OUTCOME);
   if (outcome > OUTCOME_MAX) return DecodeStatus.BAD_ENUM;
-  const orderId = readU64(v, off + OUTCOME.ORDER_ID);
+  const orderId = readI64(v, off + OUTCOME.ORDER_ID);
   const userId = readU64(v, off + OUTCOME.USER_ID);
   const filled = readU64(v, off + OUTCOME.FILLED);
   const remaining = readU64(v, off + OUTCOME.REMAINING);
-  if (orderId < 0 || userId < 0 || filled < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
+  if (Number.isNaN(orderId) || userId < 0 || filled < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
   out.op = MatcherOp.OUTCOME;
   out.outcome = outcome;
   out.orderId = orderId;

@@ -7,7 +7,7 @@
 //   3    1     stp: u8, StpMode
 //   4    4     symbolId: u32, symbol id
 //   8    8     seq: u64 (two u32 halves, low first), engine seq of the command
-//   16   8     orderId: u64 (two u32 halves, low first), order id
+//   16   8     orderId: i64 (two u32 halves, low first), order id
 //   24   8     userId: u64 (two u32 halves, low first), user id
 //   32   8     price: u64 (two u32 halves, low first), limit price, price units
 //   40   8     qty: u64 (two u32 halves, low first), quantity, qty units
@@ -15,7 +15,7 @@
 import type { Side, StpMode, TimeInForce } from "../../domain.js";
 import type { CommandFields } from "./fields.js";
 import { DecodeStatus, MatcherOp, SIDE_MAX, STP_MAX, TIF_MAX } from "./opcodes.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 export const PLACE = {
   OP: 0,
@@ -50,7 +50,7 @@ export function encodePlace(
   v.setUint8(off + PLACE.STP, stp);
   v.setUint32(off + PLACE.SYMBOL_ID, symbolId, true);
   writeU64(v, off + PLACE.SEQ, seq);
-  writeU64(v, off + PLACE.ORDER_ID, orderId);
+  writeI64(v, off + PLACE.ORDER_ID, orderId);
   writeU64(v, off + PLACE.USER_ID, userId);
   writeU64(v, off + PLACE.PRICE, price);
   writeU64(v, off + PLACE.QTY, qty);
@@ -63,11 +63,12 @@ export function decodePlace(v: DataView, off: number, out: CommandFields): Decod
   const stp = v.getUint8(off + PLACE.STP);
   if (side > SIDE_MAX || tif > TIF_MAX || stp > STP_MAX) return DecodeStatus.BAD_ENUM;
   const seq = readU64(v, off + PLACE.SEQ);
-  const orderId = readU64(v, off + PLACE.ORDER_ID);
+  const orderId = readI64(v, off + PLACE.ORDER_ID);
   const userId = readU64(v, off + PLACE.USER_ID);
   const price = readU64(v, off + PLACE.PRICE);
   const qty = readU64(v, off + PLACE.QTY);
-  if (seq < 0 || orderId < 0 || userId < 0 || price < 0 || qty < 0) return DecodeStatus.UNSAFE_INTEGER;
+  if (seq < 0 || Number.isNaN(orderId) || userId < 0 || price < 0 || qty < 0)
+    return DecodeStatus.UNSAFE_INTEGER;
   out.op = MatcherOp.PLACE;
   out.side = side as Side;
   out.tif = tif as TimeInForce;

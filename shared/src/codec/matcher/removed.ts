@@ -2,13 +2,13 @@
 //   off  size  field
 //   0    1     opcode = MatcherOp.REMOVED
 //   1    1     reason: u8, RemoveReason
-//   8    8     orderId: u64 (two u32 halves, low first), order id
+//   8    8     orderId: i64 (two u32 halves, low first), order id
 //   16   8     userId: u64 (two u32 halves, low first), user id
 //   24   8     remaining: u64 (two u32 halves, low first), remaining qty when removed
 //   32         size; the rest of the 64-byte slot is not written (it keeps stale bytes)
 import type { EventFields } from "./fields.js";
 import { DecodeStatus, MatcherOp, REASON_MAX } from "./opcodes.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 export const REMOVED = {
   OP: 0,
@@ -29,7 +29,7 @@ export function encodeRemoved(
 ): void {
   v.setUint8(off, MatcherOp.REMOVED);
   v.setUint8(off + REMOVED.REASON, reason);
-  writeU64(v, off + REMOVED.ORDER_ID, orderId);
+  writeI64(v, off + REMOVED.ORDER_ID, orderId);
   writeU64(v, off + REMOVED.USER_ID, userId);
   writeU64(v, off + REMOVED.REMAINING, remaining);
 }
@@ -38,10 +38,10 @@ export function encodeRemoved(
 export function decodeRemoved(v: DataView, off: number, out: EventFields): DecodeStatus {
   const reason = v.getUint8(off + REMOVED.REASON);
   if (reason > REASON_MAX) return DecodeStatus.BAD_ENUM;
-  const orderId = readU64(v, off + REMOVED.ORDER_ID);
+  const orderId = readI64(v, off + REMOVED.ORDER_ID);
   const userId = readU64(v, off + REMOVED.USER_ID);
   const remaining = readU64(v, off + REMOVED.REMAINING);
-  if (orderId < 0 || userId < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
+  if (Number.isNaN(orderId) || userId < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
   out.op = MatcherOp.REMOVED;
   out.reason = reason;
   out.orderId = orderId;

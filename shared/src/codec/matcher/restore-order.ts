@@ -5,7 +5,7 @@
 //   1    1     side: u8, Side
 //   2    1     stp: u8, StpMode
 //   4    4     symbolId: u32, symbol id
-//   8    8     orderId: u64 (two u32 halves, low first), order id
+//   8    8     orderId: i64 (two u32 halves, low first), order id
 //   16   8     userId: u64 (two u32 halves, low first), user id
 //   24   8     price: u64 (two u32 halves, low first), limit price
 //   32   8     remaining: u64 (two u32 halves, low first), remaining quantity
@@ -13,7 +13,7 @@
 import type { Side, StpMode } from "../../domain.js";
 import type { CommandFields } from "./fields.js";
 import { DecodeStatus, MatcherOp, SIDE_MAX, STP_MAX } from "./opcodes.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 export const RESTORE_ORDER = {
   OP: 0,
@@ -42,7 +42,7 @@ export function encodeRestoreOrder(
   v.setUint8(off + RESTORE_ORDER.SIDE, side);
   v.setUint8(off + RESTORE_ORDER.STP, stp);
   v.setUint32(off + RESTORE_ORDER.SYMBOL_ID, symbolId, true);
-  writeU64(v, off + RESTORE_ORDER.ORDER_ID, orderId);
+  writeI64(v, off + RESTORE_ORDER.ORDER_ID, orderId);
   writeU64(v, off + RESTORE_ORDER.USER_ID, userId);
   writeU64(v, off + RESTORE_ORDER.PRICE, price);
   writeU64(v, off + RESTORE_ORDER.REMAINING, remaining);
@@ -53,11 +53,11 @@ export function decodeRestoreOrder(v: DataView, off: number, out: CommandFields)
   const side = v.getUint8(off + RESTORE_ORDER.SIDE);
   const stp = v.getUint8(off + RESTORE_ORDER.STP);
   if (side > SIDE_MAX || stp > STP_MAX) return DecodeStatus.BAD_ENUM;
-  const orderId = readU64(v, off + RESTORE_ORDER.ORDER_ID);
+  const orderId = readI64(v, off + RESTORE_ORDER.ORDER_ID);
   const userId = readU64(v, off + RESTORE_ORDER.USER_ID);
   const price = readU64(v, off + RESTORE_ORDER.PRICE);
   const remaining = readU64(v, off + RESTORE_ORDER.REMAINING);
-  if (orderId < 0 || userId < 0 || price < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
+  if (Number.isNaN(orderId) || userId < 0 || price < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
   out.op = MatcherOp.RESTORE_ORDER;
   out.side = side as Side;
   out.stp = stp as StpMode;

@@ -4,7 +4,7 @@
 //   off  size  field
 //   0    1     opcode = MatcherOp.SNAPSHOT_ORDER
 //   1    1     side: u8, Side
-//   8    8     orderId: u64 (two u32 halves, low first), order id
+//   8    8     orderId: i64 (two u32 halves, low first), order id
 //   16   8     userId: u64 (two u32 halves, low first), user id
 //   24   8     price: u64 (two u32 halves, low first), limit price
 //   32   8     remaining: u64 (two u32 halves, low first), remaining qty
@@ -12,7 +12,7 @@
 import type { Side } from "../../domain.js";
 import type { EventFields } from "./fields.js";
 import { DecodeStatus, MatcherOp, SIDE_MAX } from "./opcodes.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 export const SNAPSHOT_ORDER = {
   OP: 0,
@@ -35,7 +35,7 @@ export function encodeSnapshotOrder(
 ): void {
   v.setUint8(off, MatcherOp.SNAPSHOT_ORDER);
   v.setUint8(off + SNAPSHOT_ORDER.SIDE, side);
-  writeU64(v, off + SNAPSHOT_ORDER.ORDER_ID, orderId);
+  writeI64(v, off + SNAPSHOT_ORDER.ORDER_ID, orderId);
   writeU64(v, off + SNAPSHOT_ORDER.USER_ID, userId);
   writeU64(v, off + SNAPSHOT_ORDER.PRICE, price);
   writeU64(v, off + SNAPSHOT_ORDER.REMAINING, remaining);
@@ -45,11 +45,11 @@ export function encodeSnapshotOrder(
 export function decodeSnapshotOrder(v: DataView, off: number, out: EventFields): DecodeStatus {
   const side = v.getUint8(off + SNAPSHOT_ORDER.SIDE);
   if (side > SIDE_MAX) return DecodeStatus.BAD_ENUM;
-  const orderId = readU64(v, off + SNAPSHOT_ORDER.ORDER_ID);
+  const orderId = readI64(v, off + SNAPSHOT_ORDER.ORDER_ID);
   const userId = readU64(v, off + SNAPSHOT_ORDER.USER_ID);
   const price = readU64(v, off + SNAPSHOT_ORDER.PRICE);
   const remaining = readU64(v, off + SNAPSHOT_ORDER.REMAINING);
-  if (orderId < 0 || userId < 0 || price < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
+  if (Number.isNaN(orderId) || userId < 0 || price < 0 || remaining < 0) return DecodeStatus.UNSAFE_INTEGER;
   out.op = MatcherOp.SNAPSHOT_ORDER;
   out.side = side as Side;
   out.orderId = orderId;

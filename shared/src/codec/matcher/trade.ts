@@ -2,9 +2,9 @@
 //   off  size  field
 //   0    1     opcode = MatcherOp.TRADE
 //   1    1     takerSide: u8, taker Side
-//   8    8     makerOrderId: u64 (two u32 halves, low first), maker order id
+//   8    8     makerOrderId: i64 (two u32 halves, low first), maker order id
 //   16   8     makerUserId: u64 (two u32 halves, low first), maker user id
-//   24   8     takerOrderId: u64 (two u32 halves, low first), taker order id
+//   24   8     takerOrderId: i64 (two u32 halves, low first), taker order id
 //   32   8     takerUserId: u64 (two u32 halves, low first), taker user id
 //   40   8     price: u64 (two u32 halves, low first), fill price
 //   48   8     qty: u64 (two u32 halves, low first), fill quantity
@@ -13,7 +13,7 @@
 import type { Side } from "../../domain.js";
 import type { EventFields } from "./fields.js";
 import { DecodeStatus, MatcherOp, SIDE_MAX } from "./opcodes.js";
-import { readU64, writeU64 } from "./u64.js";
+import { readI64, readU64, writeI64, writeU64 } from "./u64.js";
 
 export const TRADE = {
   OP: 0,
@@ -42,9 +42,9 @@ export function encodeTrade(
 ): void {
   v.setUint8(off, MatcherOp.TRADE);
   v.setUint8(off + TRADE.TAKER_SIDE, takerSide);
-  writeU64(v, off + TRADE.MAKER_ORDER_ID, makerOrderId);
+  writeI64(v, off + TRADE.MAKER_ORDER_ID, makerOrderId);
   writeU64(v, off + TRADE.MAKER_USER_ID, makerUserId);
-  writeU64(v, off + TRADE.TAKER_ORDER_ID, takerOrderId);
+  writeI64(v, off + TRADE.TAKER_ORDER_ID, takerOrderId);
   writeU64(v, off + TRADE.TAKER_USER_ID, takerUserId);
   writeU64(v, off + TRADE.PRICE, price);
   writeU64(v, off + TRADE.QTY, qty);
@@ -55,17 +55,17 @@ export function encodeTrade(
 export function decodeTrade(v: DataView, off: number, out: EventFields): DecodeStatus {
   const takerSide = v.getUint8(off + TRADE.TAKER_SIDE);
   if (takerSide > SIDE_MAX) return DecodeStatus.BAD_ENUM;
-  const makerOrderId = readU64(v, off + TRADE.MAKER_ORDER_ID);
+  const makerOrderId = readI64(v, off + TRADE.MAKER_ORDER_ID);
   const makerUserId = readU64(v, off + TRADE.MAKER_USER_ID);
-  const takerOrderId = readU64(v, off + TRADE.TAKER_ORDER_ID);
+  const takerOrderId = readI64(v, off + TRADE.TAKER_ORDER_ID);
   const takerUserId = readU64(v, off + TRADE.TAKER_USER_ID);
   const price = readU64(v, off + TRADE.PRICE);
   const qty = readU64(v, off + TRADE.QTY);
   const makerRemaining = readU64(v, off + TRADE.MAKER_REMAINING);
   if (
-    makerOrderId < 0 ||
+    Number.isNaN(makerOrderId) ||
     makerUserId < 0 ||
-    takerOrderId < 0 ||
+    Number.isNaN(takerOrderId) ||
     takerUserId < 0 ||
     price < 0 ||
     qty < 0 ||
