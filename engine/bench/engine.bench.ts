@@ -8,7 +8,6 @@
 // The in-thread throughput rows run once more in a child process started with ENGINE_FLAGS (what
 // `make run` gives the engine), so both settings are measured in the same run.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type Command, Op } from "@perpx/shared/commands";
@@ -16,21 +15,10 @@ import { OrderStatus } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { Sequencer } from "../src/sequencer/sequencer.js";
-import { compress } from "../src/snapshot/snapshot-codec.js";
-import { SnapshotCodec } from "../src/snapshot/snapshot-format.js";
-import { engineStream, logged, restingState } from "./engine-commands.js";
-import {
-  type Books,
-  fromMemory,
-  GROUP,
-  openPort,
-  paced,
-  replayJournal,
-  tempDir,
-  throughJournal,
-  writeJournal,
-} from "./engine-runs.js";
-import { collectGarbage, environment, fmt, median, table } from "./report.js";
+import { engineStream, logged } from "./engine-commands.js";
+import { type Books, fromMemory, GROUP, openPort, paced, throughJournal } from "./engine-runs.js";
+import { recoveryPart, snapshotPart } from "./engine-state.js";
+import { environment, fmt, median, table } from "./report.js";
 
 const SEED = 20_250_601;
 const SYMBOLS = 2;
@@ -215,130 +203,6 @@ async function latencyPart(setup: Command[], flow: Command[], maxOn: number[]): 
   }
 }
 
-/** records replayed through the 1-worker port (a synchronous round trip per order command: slow) */
-const WORKER_REPLAY_RECORDS = 200_000;
-
-async function recoveryPart(): Promise<void> {
-  const s = engineStream(SEED + 7, SYMBOLS, RECORDS);
-  const cmds = [...s.setup, ...s.flow];
-  const { dir, remove } = tempDir("replay");
-  try {
-    const writeMs = await writeJournal(dir, cmds);
-    const n = cmds.length;
-    cmds.length = 0;
-    s.flow.length = 0;
-    const rows: string[][] = [];
-    let hash = "";
-    for (const b of BOOKS.slice(0, 2)) {
-      const limit = b.workers === 0 ? Number.MAX_SAFE_INTEGER : WORKER_REPLAY_RECORDS;
-      const r = await replayJournal(dir, b.workers, limit);
-      if (b.workers === 0) hash = r.hash;
-      const per1M = (ms: number) => fmt((ms * 1_000_000) / r.records);
-      rows.push([
-        b.name,
-        r.records < n ? `${fmt(r.records)} (first; scaled)` : fmt(r.records),
-        fmt(r.openMs),
-        fmt(r.replayMs),
-        `**${fmt((r.openMs * 1_000_000) / n + (r.replayMs * 1_000_000) / r.records)}**`,
-        per1M(r.replayMs),
-        fmt((r.records * 1000) / r.replayMs),
-      ]);
-    }
-    out(
-      `${fmt(n)} records (set-up + ${fmt(RECORDS)} order-flow commands) written in ${fmt(writeMs)} ms ` +
-        `(appends of 4096 awaited); files in the page cache. The full in-thread replay ends in state hash ` +
-        `\`${hash.slice(0, 16)}…\`. Through the 1-worker port only the first ${fmt(WORKER_REPLAY_RECORDS)} records ` +
-        "are replayed (one synchronous round trip per order command) and scaled to 1M.",
-    );
-    out();
-    out(
-      table(
-        [
-          "books",
-          "records replayed",
-          "open + verify ms (all records)",
-          "read + decode + apply ms",
-          "ms per 1M records",
-          "of which apply ms per 1M",
-          "records/s applied",
-        ],
-        rows,
-      ),
-    );
-  } finally {
-    remove();
-  }
-}
-
-async function snapshotPart(): Promise<void> {
-  const rows: string[][] = [];
-  for (const [orders, positions] of [
-    [10_000, 1_000],
-    [100_000, 10_000],
-  ] as const) {
-    const cmds = logged(restingState(orders, positions));
-    const { port, close } = await openPort(0);
-    const seq = new Sequencer({ matcher: port });
-    const evs: EngineEvent[] = [];
-    for (const c of cmds) {
-      seq.apply(c, evs);
-      evs.length = 0;
-    }
-    let open = 0;
-    let pos = 0;
-    for (const a of seq.accounts())
-      for (const p of a.positions.values()) {
-        open += p.orderIds.size;
-        if (p.qty !== 0) pos++;
-      }
-    const pauses = (s: Sequencer) => {
-      const ms: number[] = [];
-      let bytes: Uint8Array = new Uint8Array(0);
-      for (let i = 0; i < 5; i++) {
-        collectGarbage();
-        const t0 = performance.now();
-        bytes = s.snapshot();
-        ms.push(performance.now() - t0);
-      }
-      return { ms: median(ms), bytes };
-    };
-    const inThread = pauses(seq);
-    const gz = compress({ kind: "compress", codec: SnapshotCodec.GZIP, level: 1, data: inThread.bytes });
-    const t0 = performance.now();
-    const w = await openPort(2);
-    const restored = Sequencer.restore(inThread.bytes, w.port);
-    const restoreMs = performance.now() - t0;
-    const inWorkers = pauses(restored);
-    const same = createHash("sha256").update(inWorkers.bytes).digest("hex") === restored.stateHash();
-    if (!same || Buffer.compare(inWorkers.bytes, inThread.bytes) !== 0) throw new Error("snapshots differ");
-    await w.close();
-    await close();
-    rows.push([
-      fmt(open),
-      fmt(pos),
-      `**${fmt(inThread.ms, 1)}**`,
-      fmt(inWorkers.ms, 1),
-      fmt(inThread.bytes.length / 2 ** 20, 2),
-      `${fmt(gz.body.length / 2 ** 20, 2)} (${fmt(gz.ms)} ms off-thread)`,
-      fmt(restoreMs),
-    ]);
-  }
-  out(
-    table(
-      [
-        "open orders",
-        "positions",
-        "pause ms, in-thread books",
-        "pause ms, 2 workers",
-        "raw MiB",
-        "gzip-1 MiB (store default)",
-        "restore into 2 workers ms",
-      ],
-      rows,
-    ),
-  );
-}
-
 async function main(): Promise<void> {
   const t0 = performance.now();
   out("## Engine: sequencer + matchers + journal");
@@ -390,7 +254,7 @@ async function main(): Promise<void> {
   if (PARTS.has("recovery")) {
     out("### Recovery: full replay of the journal (`make replay`)");
     out();
-    await recoveryPart();
+    await recoveryPart(out, SEED, SYMBOLS, RECORDS, BOOKS);
     out();
   }
   if (PARTS.has("snapshot")) {
@@ -402,7 +266,7 @@ async function main(): Promise<void> {
         "the rings (SNAPSHOT_REQUEST → rows).",
     );
     out();
-    await snapshotPart();
+    await snapshotPart(out);
     out();
   }
   out(
