@@ -25,6 +25,8 @@ export interface GatewayParts {
   env?: NodeJS.ProcessEnv;
   /** the stream's port once it listens (the web UI asks for it) */
   streamPort?: () => number | undefined;
+  /** more Prometheus text appended to /metrics */
+  metricsText?: () => string;
 }
 
 export interface PreparedGateway {
@@ -57,6 +59,7 @@ export async function prepareGateway(p: GatewayParts): Promise<PreparedGateway> 
     idGen,
     ...(p.probes ? { probes: p.probes } : {}),
     ...(p.streamPort ? { streamPort: p.streamPort } : {}),
+    ...(p.metricsText ? { metricsText: p.metricsText } : {}),
   });
   return admin.file ? { app, keys, adminKeyFile: admin.file } : { app, keys };
 }

@@ -53,4 +53,6 @@ export interface GatewayDeps {
   readonly probes?: readonly ReadinessProbe[];
   /** the WebSocket stream's port, for the web UI's /api/v1/ui-config (launchers that run a stream) */
   readonly streamPort?: () => number | undefined;
+  /** more Prometheus text appended to /metrics (the embedded launcher's engine latency and counters) */
+  readonly metricsText?: () => string;
 }

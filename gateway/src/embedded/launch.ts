@@ -17,6 +17,7 @@ import type { GatewayConfig } from "../config.js";
 import { MemoryReadModel } from "../read-model/memory-read-model.js";
 import { MemoryStreamSource } from "../stream/memory-source.js";
 import { type StreamServer, startStreamServer } from "../stream/stream-server.js";
+import { ApplyLatency } from "./apply-latency.js";
 import { EmbeddedEngineLink } from "./engine-link.js";
 import { streamAuthFor } from "./stream-wiring.js";
 
@@ -75,15 +76,19 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
   engine.runner.subscribe((events) => streamSource.push(events));
   await engine.runner.start();
   link.markCaughtUp();
+  // engine-side latency and command counts for /metrics (subscribed after the read model's link)
+  const latency = new ApplyLatency(() => engine.runner.appliedSeq);
+  engine.runner.subscribe((_events, last) => latency.applied(last));
   const replayed = engine.runner.appliedSeq;
   const env = o.env ?? process.env;
   let stream: StreamServer | undefined;
   const { app, adminKeyFile, keys } = await prepareGateway({
     config,
-    log: engine.log,
+    log: latency.wrap(engine.log),
     readModel,
     engine: link,
     env,
+    metricsText: () => latency.render(),
     streamPort: () => stream?.port,
   });
   const wsPort = o.wsPort === undefined ? Number(env.WS_PORT ?? 8081) : o.wsPort;
@@ -99,7 +104,11 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
           log: (msg, detail) => app.log.warn({ detail }, `stream: ${msg}`),
         });
 
-  const append = (cmds: Parameters<typeof engine.log.append>[0]) => engine.log.append(cmds);
+  const append = (cmds: Parameters<typeof engine.log.append>[0]) =>
+    engine.log.append(cmds).then((seqs) => {
+      latency.schedulerCommands += seqs.length;
+      return seqs;
+    });
   const schedErr = (e: unknown) => app.log.warn({ err: e }, "scheduler could not write its command");
   const schedulers: Scheduler[] = [];
   if (o.fundingScheduler ?? true) schedulers.push(startFundingScheduler(append, Date.now, 8, schedErr));

@@ -47,7 +47,8 @@ export function opsRoutes(deps: GatewayDeps, metrics: Metrics, gauges: readonly 
     app.get(
       "/metrics",
       { schema: { summary: "Prometheus metrics (text format 0.0.4)", tags } },
-      async (_req, reply) => reply.type("text/plain; version=0.0.4").send(metrics.render(gauges)),
+      async (_req, reply) =>
+        reply.type("text/plain; version=0.0.4").send(metrics.render(gauges) + (deps.metricsText?.() ?? "")),
     );
   };
 }

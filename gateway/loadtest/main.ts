@@ -1,0 +1,225 @@
+// `make loadtest` (scripts/loadtest.mjs): a fresh embedded exchange on a temp DATA_DIR and free loopback
+// ports, the seeded traders for LOADTEST_SECONDS at LOADTEST_RATE, a graceful stop, then the report
+// (artifacts/loadtest/report.md, report.json, loadtest.svg). Exits 1 when the exchange's /metrics
+// disagree with the generator's own counts, when solvency is not 0, on any 5xx or transport error, or
+// when the exchange does not stop cleanly.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { type RunningExchange, startExchange } from "./exchange.js";
+import { type LoadOptions, optionsFromEnv } from "./options.js";
+import { plotSvg } from "./plot.js";
+import { histogramDelta, parseProm, requestDeltas, type Samples, value } from "./prom.js";
+import { type Check, type Report, renderMarkdown } from "./report.js";
+import { LoadClient } from "./rest.js";
+import { Recorder } from "./stats.js";
+import { Traders } from "./traders.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function scrape(http: LoadClient): Promise<Samples> {
+  const r = await http.raw("/metrics");
+  if (r.status !== 200) throw new Error(`/metrics answered ${r.status}`);
+  return parseProm(r.text);
+}
+
+/** Polls /metrics until the engine has applied everything durable in the log. */
+async function settle(http: LoadClient): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    const s = await scrape(http);
+    if (value(s, "perpx_engine_applied_seq") >= value(s, "perpx_log_seq")) return;
+    await sleep(50);
+  }
+}
+
+async function drive(o: LoadOptions, t: Traders, rec: Recorder, http: LoadClient): Promise<number> {
+  const t0 = performance.now();
+  const end = t0 + o.seconds * 1000;
+  let issued = 0;
+  let second = 0;
+  const feed = setInterval(() => t.feedIndex(), 250);
+  const tick = setInterval(() => {
+    const now = performance.now();
+    const due = Math.floor(((Math.min(now, end) - t0) / 1000) * o.rate) - issued;
+    for (let i = 0; i < due; i++, issued++) {
+      if (http.inFlight >= o.concurrency) rec.skipped++;
+      else t.act();
+    }
+  }, 5);
+  await new Promise<void>((resolve) => {
+    const progress = setInterval(() => {
+      const s = rec.tick(++second);
+      t.adminTick(second);
+      const all = rec.rest.pcts();
+      console.log(
+        `[${String(second).padStart(3)} s] sent ${rec.sent} acked ${rec.acked} errors ${rec.failed} ` +
+          `rate ${s.sent}/s p50 ${all.p50.toFixed(2)} ms p99 ${all.p99.toFixed(2)} ms (this second ${s.p50.toFixed(2)} / ${s.p99.toFixed(2)})`,
+      );
+      if (performance.now() >= end) {
+        clearInterval(progress);
+        resolve();
+      }
+    }, 1000);
+  });
+  clearInterval(tick);
+  clearInterval(feed);
+  return (performance.now() - t0) / 1000;
+}
+
+function checksFrom(rec: Recorder, before: Samples, after: Samples): Check[] {
+  const checks: Check[] = [];
+  const got = requestDeltas(before, after);
+  const keys = new Set([...got.keys(), ...rec.responses.keys()]);
+  for (const k of [...keys].sort()) {
+    const mine = rec.responses.get(k) ?? 0;
+    const theirs = got.get(k) ?? 0;
+    checks.push({ name: `/metrics requests ${k}`, expected: mine, actual: theirs, ok: mine === theirs });
+  }
+  const d = (name: string) => value(after, name) - value(before, name);
+  const gw = d("perpx_gateway_commands_total");
+  const sched = d("perpx_scheduler_commands_total");
+  checks.push(
+    {
+      name: "Δ perpx_gateway_commands_total = generator's appended commands",
+      expected: rec.commands,
+      actual: gw,
+      ok: gw === rec.commands,
+    },
+    {
+      name: "Δ perpx_log_seq = Δ gateway + Δ scheduler commands",
+      expected: gw + sched,
+      actual: d("perpx_log_seq"),
+      ok: d("perpx_log_seq") === gw + sched,
+    },
+    {
+      name: "perpx_engine_applied_seq = perpx_log_seq (all applied)",
+      expected: value(after, "perpx_log_seq"),
+      actual: value(after, "perpx_engine_applied_seq"),
+      ok: value(after, "perpx_log_seq") === value(after, "perpx_engine_applied_seq"),
+    },
+    {
+      name: "Δ perpx_engine_apply_seconds_count = Δ gateway commands",
+      expected: gw,
+      actual: d("perpx_engine_apply_seconds_count"),
+      ok: d("perpx_engine_apply_seconds_count") === gw,
+    },
+    { name: "5xx answers", expected: 0, actual: rec.serverErrors, ok: rec.serverErrors === 0 },
+    { name: "transport errors", expected: 0, actual: rec.transportErrors, ok: rec.transportErrors === 0 },
+  );
+  return checks;
+}
+
+async function main(): Promise<number> {
+  const o = optionsFromEnv();
+  console.log(
+    `==> load test: ${o.seconds} s at ${o.rate} req/s, seed ${o.seed}, ${o.makers} makers, ${o.takers} takers`,
+  );
+  const ex: RunningExchange = await startExchange();
+  console.log(`    exchange pid ${ex.pid} at ${ex.base.origin} (ws ${ex.wsUrl}), data ${ex.dataDir}`);
+  const rec = new Recorder();
+  const http = new LoadClient(ex.base, rec, o.concurrency);
+  const traders = new Traders(o, http, ex.admin, ex.wsUrl, rec);
+  let stopped: Awaited<ReturnType<RunningExchange["stop"]>> | undefined;
+  try {
+    const before = await scrape(http);
+    await traders.setup();
+    console.log(`    set up: ${o.makers + o.takers} users with keys, deposits and streams; makers quoting`);
+    const durationS = await drive(o, traders, rec, http);
+    await traders.drain();
+    await settle(http);
+    const solvency = await traders.solvency();
+    const fund = await traders.insuranceFund();
+    await traders.drain();
+    await sleep(200); // the user streams' last updates
+    traders.close();
+    await sleep(50);
+    const after = await scrape(http);
+    http.close();
+    stopped = await ex.stop();
+    const checks = checksFrom(rec, before, after);
+    const diff = String(solvency.difference);
+    checks.push(
+      { name: "solvency difference", expected: "0.000000", actual: diff, ok: diff === "0.000000" },
+      {
+        name: "unexpected WebSocket closes",
+        expected: 0,
+        actual: traders.tape.wsUnexpectedCloses,
+        ok: traders.tape.wsUnexpectedCloses === 0,
+      },
+      {
+        name: "exchange stopped gracefully (SIGTERM → exit 0)",
+        expected: "exit 0",
+        actual: stopped.signal ?? `exit ${stopped.code}`,
+        ok: stopped.graceful,
+      },
+    );
+    const byRoute: Report["restByRoute"] = {};
+    for (const [k, h] of [...rec.byRoute].sort()) byRoute[k] = h.pcts();
+    const report: Report = {
+      when: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "?",
+        node: process.version,
+        loadavg: loadavg(),
+      },
+      options: { ...o },
+      durationS: Math.round(durationS * 10) / 10,
+      requests: {
+        sent: rec.sent,
+        acked: rec.acked,
+        failed: rec.failed,
+        serverErrors: rec.serverErrors,
+        transportErrors: rec.transportErrors,
+        skipped: rec.skipped,
+      },
+      achievedRate: rec.sent / durationS,
+      ackedRate: rec.acked / durationS,
+      rest: rec.rest.pcts(),
+      restByRoute: byRoute,
+      engineApply: histogramDelta(before, after, "perpx_engine_apply_seconds"),
+      ws: { ackToOwnUpdate: rec.wsAckToUpdate.pcts(), tradeDelivery: rec.wsTradeDelivery.pcts() },
+      errorsByCode: Object.fromEntries(rec.errors),
+      tape: traders.tape,
+      insuranceFund: String(fund.balance),
+      solvency,
+      checks,
+      exchange: {
+        exit: stopped.signal ?? `exit ${stopped.code}`,
+        graceful: stopped.graceful,
+        stopMs: stopped.ms,
+      },
+      seconds: rec.seconds,
+      ok: checks.every((c) => c.ok),
+    };
+    mkdirSync(o.outDir, { recursive: true });
+    const md = renderMarkdown(report);
+    writeFileSync(join(o.outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(o.outDir, "report.md"), md);
+    writeFileSync(
+      join(o.outDir, "loadtest.svg"),
+      plotSvg(`perpx load test ${report.when}: ${o.rate} req/s target, ${report.durationS} s`, rec.seconds),
+    );
+    console.log(`\n${md}`);
+    console.log(`==> report in ${o.outDir}/report.md, report.json, loadtest.svg`);
+    for (const c of checks)
+      if (!c.ok) console.error(`FAIL ${c.name}: expected ${c.expected}, got ${c.actual}`);
+    return report.ok ? 0 : 1;
+  } finally {
+    if (!stopped) {
+      traders.close();
+      http.close();
+      await ex.stop();
+    }
+    ex.cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error("load test failed:", e);
+    process.exit(1);
+  },
+);
