@@ -103,6 +103,17 @@ run-gateway: build ## distributed: a gateway (REST + WS) on Kafka (KAFKA_BROKERS
 run-savers: build ## distributed: the four MySQL savers and the Redis notifier (KAFKA_BROKERS, MYSQL_URL, REDIS_URL)
 	@KAFKA_BROKERS=$${KAFKA_BROKERS:-127.0.0.1:9092} node gateway/dist/src/persistence/run.js all
 
+.PHONY: loadtest test-targets
+# the whole `make loadtest` stays within 3 min: the run itself is ≤ 60 s (LOADTEST_SECONDS, default 30)
+loadtest: build ## seeded load test on a fresh embedded exchange (LOADTEST_SECONDS/RATE/SEED); report in artifacts/loadtest/
+	@timeout --signal=TERM 170 node scripts/loadtest.mjs
+
+test-targets: build up ## exercise the README's cheap targets and a 5 s load test on temp dirs and ports (scripts/check-make-targets.sh)
+	@echo "==> make targets check"
+	@scripts/check-make-targets.sh
+
+test: test-targets
+
 bench: build ## run the benchmarks and print results
 	@echo "==> benchmarks"
 	@node scripts/bench.mjs

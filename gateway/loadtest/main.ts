@@ -33,8 +33,16 @@ async function settle(http: LoadClient): Promise<void> {
   }
 }
 
-async function drive(o: LoadOptions, t: Traders, rec: Recorder, http: LoadClient): Promise<number> {
+interface Window {
+  durationS: number;
+  sent: number;
+  acked: number;
+}
+
+async function drive(o: LoadOptions, t: Traders, rec: Recorder, http: LoadClient): Promise<Window> {
   const t0 = performance.now();
+  const [sent0, acked0] = [rec.sent, rec.acked];
+  rec.startSeries();
   const end = t0 + o.seconds * 1000;
   let issued = 0;
   let second = 0;
@@ -64,7 +72,7 @@ async function drive(o: LoadOptions, t: Traders, rec: Recorder, http: LoadClient
   });
   clearInterval(tick);
   clearInterval(feed);
-  return (performance.now() - t0) / 1000;
+  return { durationS: (performance.now() - t0) / 1000, sent: rec.sent - sent0, acked: rec.acked - acked0 };
 }
 
 function checksFrom(rec: Recorder, before: Samples, after: Samples): Check[] {
@@ -116,6 +124,15 @@ async function main(): Promise<number> {
     `==> load test: ${o.seconds} s at ${o.rate} req/s, seed ${o.seed}, ${o.makers} makers, ${o.takers} takers`,
   );
   const ex: RunningExchange = await startExchange();
+  // interrupted (Ctrl-C, or the Makefile's time bound): never leave the exchange behind
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.once(sig, () => {
+      console.error(`load test interrupted (${sig}): stopping the exchange`);
+      void ex.stop().finally(() => {
+        ex.cleanup();
+        process.exit(1);
+      });
+    });
   console.log(`    exchange pid ${ex.pid} at ${ex.base.origin} (ws ${ex.wsUrl}), data ${ex.dataDir}`);
   const rec = new Recorder();
   const http = new LoadClient(ex.base, rec, o.concurrency);
@@ -125,7 +142,8 @@ async function main(): Promise<number> {
     const before = await scrape(http);
     await traders.setup();
     console.log(`    set up: ${o.makers + o.takers} users with keys, deposits and streams; makers quoting`);
-    const durationS = await drive(o, traders, rec, http);
+    const run = await drive(o, traders, rec, http);
+    const { durationS } = run;
     await traders.drain();
     await settle(http);
     const solvency = await traders.solvency();
@@ -169,13 +187,15 @@ async function main(): Promise<number> {
       requests: {
         sent: rec.sent,
         acked: rec.acked,
+        runSent: run.sent,
+        runAcked: run.acked,
         failed: rec.failed,
         serverErrors: rec.serverErrors,
         transportErrors: rec.transportErrors,
         skipped: rec.skipped,
       },
-      achievedRate: rec.sent / durationS,
-      ackedRate: rec.acked / durationS,
+      achievedRate: run.sent / durationS,
+      ackedRate: run.acked / durationS,
       rest: rec.rest.pcts(),
       restByRoute: byRoute,
       engineApply: histogramDelta(before, after, "perpx_engine_apply_seconds"),

@@ -1,5 +1,5 @@
 // The generator's view of each market: the index it feeds (a seeded walk with a trend that flips and
-// jumps of 2–4 % now and then, enough to liquidate the 50x takers), and price/quantity formatting.
+// jumps of 2–4 % now and then, enough to liquidate the 75x takers), and price/quantity formatting.
 // Prices are integer price units (SPEC §2): no float ever reaches an order.
 import type { Prng } from "@perpx/engine/util/prng";
 import type { Instrument } from "@perpx/shared/domain";

@@ -17,6 +17,8 @@ export interface Report {
   durationS: number;
   requests: {
     sent: number;
+    runSent: number;
+    runAcked: number;
     acked: number;
     failed: number;
     serverErrors: number;
@@ -54,10 +56,11 @@ Run: ${r.durationS} s at a target of ${o.rate} trader req/s (seed ${o.seed}, ${o
 
 ## Throughput
 
-| | count | per second |
+| | count | per second of the run |
 |---|---:|---:|
-| requests sent | ${r.requests.sent} | ${r.achievedRate.toFixed(1)} |
-| answered 2xx | ${r.requests.acked} | ${r.ackedRate.toFixed(1)} |
+| requests sent during the run | ${r.requests.runSent} | ${r.achievedRate.toFixed(1)} |
+| answered 2xx during the run | ${r.requests.runAcked} | ${r.ackedRate.toFixed(1)} |
+| requests in all (set-up and final checks too) / 2xx | ${r.requests.sent} / ${r.requests.acked} | |
 | answered non-2xx / transport errors | ${r.requests.failed - r.requests.transportErrors} / ${r.requests.transportErrors} | |
 | 5xx | ${r.requests.serverErrors} | |
 | ticks skipped (concurrency cap) | ${r.requests.skipped} | |
@@ -86,6 +89,15 @@ ${
         .map(([k, v]) => `| ${k} | ${v} |`)
         .join("\n")}`
 }
+
+Engine rejects (order status REJECTED on the user streams; answers were 2xx): ${
+    Object.keys(r.tape.rejects).length === 0
+      ? "none"
+      : Object.entries(r.tape.rejects)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")
+  }.
 
 ## Market activity
 

@@ -121,6 +121,12 @@ export class Recorder {
     this.errors.set(name, (this.errors.get(name) ?? 0) + 1);
   }
 
+  /** Starts the per-second series (after the set-up). */
+  startSeries(): void {
+    this.last = { sent: this.sent, acked: this.acked, errors: this.failed };
+    this.window.reset();
+  }
+
   /** Closes one second of the series; returns it. */
   tick(t: number): Second {
     const p = this.window.pcts();

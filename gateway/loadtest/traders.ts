@@ -16,6 +16,8 @@ const START: Record<string, { price: number; baseLots: number }> = {
 };
 const TERMINAL = new Set(["FILLED", "CANCELED", "EXPIRED", "REJECTED", "EXPIRED_IN_MATCH"]);
 const MAKER_LEVELS = 8;
+/** takers run near this leverage on 500 USDT (plus small top-ups): a 2–4 % jump liquidates them */
+const TAKER_LEVERAGE = 75;
 
 interface OpenOrder {
   symbol: string;
@@ -49,6 +51,8 @@ export interface TapeCounts {
   updateBeforeAck: number;
   /** acked orders whose update never arrived on the user stream */
   ackWithoutUpdate: number;
+  /** engine rejects seen on the user streams (order status REJECTED), by reason */
+  rejects: Record<string, number>;
 }
 
 export class Traders {
@@ -76,6 +80,7 @@ export class Traders {
     wsUnexpectedCloses: 0,
     updateBeforeAck: 0,
     ackWithoutUpdate: 0,
+    rejects: {},
   };
 
   constructor(
@@ -127,7 +132,7 @@ export class Traders {
       const userId = Number(u.userId);
       const k = this.must(await this.adminCall("POST", "/api/v1/admin/api-keys", { userId }), "create key");
       const key = { apiKey: String(k.apiKey), apiSecret: String(k.apiSecret) };
-      await this.deposit(userId, role === "maker" ? "1000000" : "2000");
+      await this.deposit(userId, role === "maker" ? "1000000" : "500");
       const t: Trader = {
         n: i,
         role,
@@ -143,7 +148,7 @@ export class Traders {
         for (const m of this.markets)
           this.must(
             await this.track(
-              this.http.call("POST", "/api/v1/leverage", key, { symbol: m.symbol, leverage: 50 }),
+              this.http.call("POST", "/api/v1/leverage", key, { symbol: m.symbol, leverage: TAKER_LEVERAGE }),
             ),
             "leverage",
           );
@@ -186,6 +191,10 @@ export class Traders {
       this.ackAt.delete(id);
     } else if (!this.finished.has(id) && !t.open.has(id)) this.updateAt.set(id, perf);
     const status = String(m.status);
+    if (status === "REJECTED") {
+      const why = String(m.rejectReason ?? "?");
+      this.tape.rejects[why] = (this.tape.rejects[why] ?? 0) + 1;
+    }
     if (TERMINAL.has(status)) {
       t.open.delete(id);
       if (this.finished.size > 100_000) this.finished.clear();
@@ -290,7 +299,7 @@ export class Traders {
     const withTrend = this.rng.chance(0.6);
     const up = m.trendBp > 0 === withTrend;
     const side = up ? "BUY" : "SELL";
-    const lots = m.baseLots * (1 + this.rng.int(6));
+    const lots = m.baseLots * (1 + this.rng.int(10));
     const o: OpenOrder = { symbol: m.symbol, side, price: 0, lots, type: "MARKET" };
     if (this.rng.chance(0.5))
       return this.place(t, m, { side, type: "MARKET", quantity: m.qty(lots) }, o, this.rng.chance(0.2));
@@ -388,10 +397,10 @@ export class Traders {
     }
   }
 
-  /** Admin, once a second: a top-up for a taker; every 10th second a funding payment. */
+  /** Admin, once a second: a 100 USDT top-up for a taker; every 10th second a funding payment. */
   adminTick(second: number): void {
     const t = this.pick(this.takers);
-    void this.deposit(t.userId, "1000").catch(() => undefined);
+    void this.deposit(t.userId, "100").catch(() => undefined);
     if (second % 10 === 9) {
       void this.adminCall("POST", "/api/v1/admin/funding", { fundingTime: Date.now() }).then((r) => {
         if (r?.status === 200) this.tape.fundingCalls++;
