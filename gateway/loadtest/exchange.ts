@@ -31,10 +31,24 @@ export interface RunningExchange {
   logFile: string;
   admin: KeyPair;
   pid: number;
+  /** user + system CPU time the exchange process has used so far, ms (Linux /proc; NaN elsewhere) */
+  cpuMs(): number;
   /** SIGTERM, wait for exit; resolves with how it ended */
   stop(): Promise<{ code: number | null; signal: string | null; graceful: boolean; ms: number }>;
   /** removes the data dir */
   cleanup(): void;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (fields 14, 15, in clock ticks of 10 ms) */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function waitReady(base: URL, child: ChildProcess, deadlineMs: number): Promise<void> {
@@ -95,6 +109,7 @@ export async function startExchange(
     logFile,
     admin: { apiKey: file.apiKey, apiSecret: file.apiSecret },
     pid: child.pid ?? 0,
+    cpuMs: () => procCpuMs(child.pid ?? 0),
     async stop() {
       const t0 = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

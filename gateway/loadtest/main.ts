@@ -142,7 +142,13 @@ async function main(): Promise<number> {
     const before = await scrape(http);
     await traders.setup();
     console.log(`    set up: ${o.makers + o.takers} users with keys, deposits and streams; makers quoting`);
+    const [exCpu0, genCpu0] = [ex.cpuMs(), process.cpuUsage()];
     const run = await drive(o, traders, rec, http);
+    const genCpu = process.cpuUsage(genCpu0);
+    const cpu = {
+      exchangeMs: ex.cpuMs() - exCpu0,
+      generatorMs: (genCpu.user + genCpu.system) / 1000,
+    };
     const { durationS } = run;
     await traders.drain();
     await settle(http);
@@ -193,6 +199,11 @@ async function main(): Promise<number> {
         serverErrors: rec.serverErrors,
         transportErrors: rec.transportErrors,
         skipped: rec.skipped,
+      },
+      cpu: {
+        ...cpu,
+        exchangeUsPerRequest: run.sent > 0 ? (cpu.exchangeMs * 1000) / run.sent : 0,
+        exchangeCores: cpu.exchangeMs / 1000 / durationS,
       },
       achievedRate: run.sent / durationS,
       ackedRate: run.acked / durationS,

@@ -25,6 +25,8 @@ export interface Report {
     transportErrors: number;
     skipped: number;
   };
+  /** CPU time during the run (not set-up): the exchange process (Linux /proc) and the generator */
+  cpu: { exchangeMs: number; generatorMs: number; exchangeUsPerRequest: number; exchangeCores: number };
   achievedRate: number;
   ackedRate: number;
   rest: Pcts;
@@ -64,6 +66,8 @@ Run: ${r.durationS} s at a target of ${o.rate} trader req/s (seed ${o.seed}, ${o
 | answered non-2xx / transport errors | ${r.requests.failed - r.requests.transportErrors} / ${r.requests.transportErrors} | |
 | 5xx | ${r.requests.serverErrors} | |
 | ticks skipped (concurrency cap) | ${r.requests.skipped} | |
+
+CPU during the run: exchange ${(r.cpu.exchangeMs / 1000).toFixed(2)} s (${(r.cpu.exchangeCores * 100).toFixed(0)} % of one core, ${r.cpu.exchangeUsPerRequest.toFixed(0)} µs per request sent, index feed and WebSocket fan-out included), generator ${(r.cpu.generatorMs / 1000).toFixed(2)} s.
 
 ## Latency (ms)
 
