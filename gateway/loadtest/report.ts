@@ -1,7 +1,7 @@
 // The load-test report: one JSON object (report.json) and its Markdown rendering (report.md).
 import type { BucketPercentiles } from "./prom.js";
 import type { Pcts, Second } from "./stats.js";
-import type { TapeCounts } from "./traders.js";
+import type { TapeCounts } from "./stream-tape.js";
 
 export interface Check {
   name: string;

@@ -4,6 +4,9 @@ import { Agent, request } from "node:http";
 import { signRequest } from "../src/auth/hmac.js";
 import type { Recorder } from "./stats.js";
 
+/** client-side bound on one request, ms (the gateway's own ?wait bound is 5 s) */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface KeyPair {
   apiKey: string;
   apiSecret: string;
@@ -93,6 +96,10 @@ export class LoadClient {
             resolve(undefined);
           });
         },
+      );
+      // an answer later than this is a failure of the run, not a latency sample
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(Object.assign(new Error("no answer in time"), { code: "CLIENT_TIMEOUT" })),
       );
       req.on("error", (e) => {
         this.inFlight--;

@@ -8,24 +8,16 @@ import { Market } from "./market.js";
 import type { LoadOptions } from "./options.js";
 import type { KeyPair, LoadClient, Reply } from "./rest.js";
 import type { Recorder } from "./stats.js";
-import { WsClient, type WsMessage } from "./ws-client.js";
+import { type OpenOrder, StreamTape, type TapeCounts } from "./stream-tape.js";
+import { WsClient } from "./ws-client.js";
 
 const START: Record<string, { price: number; baseLots: number }> = {
   BTCUSDT: { price: 500_000, baseLots: 5 }, // 50000.0, 0.005 BTC
   ETHUSDT: { price: 300_000, baseLots: 80 }, // 3000.00, 0.080 ETH
 };
-const TERMINAL = new Set(["FILLED", "CANCELED", "EXPIRED", "REJECTED", "EXPIRED_IN_MATCH"]);
 const MAKER_LEVELS = 8;
 /** takers run near this leverage on 500 USDT (plus small top-ups): a 2–4 % jump liquidates them */
 const TAKER_LEVERAGE = 75;
-
-interface OpenOrder {
-  symbol: string;
-  side: "BUY" | "SELL";
-  price: number;
-  lots: number;
-  type: string;
-}
 
 interface Trader {
   n: number;
@@ -36,25 +28,6 @@ interface Trader {
   ws: WsClient;
 }
 
-export interface TapeCounts {
-  trades: number;
-  liquidationFills: number;
-  adlFills: number;
-  fundingPayments: number;
-  fundingCalls: number;
-  indexUpdates: number;
-  jumps: number;
-  userMessages: number;
-  marketMessages: number;
-  wsUnexpectedCloses: number;
-  /** own order updates that reached the user stream before the REST ack */
-  updateBeforeAck: number;
-  /** acked orders whose update never arrived on the user stream */
-  ackWithoutUpdate: number;
-  /** engine rejects seen on the user streams (order status REJECTED), by reason */
-  rejects: Record<string, number>;
-}
-
 export class Traders {
   private readonly rng: Prng;
   private readonly markets: Market[];
@@ -62,26 +35,9 @@ export class Traders {
   private readonly makers: Trader[] = [];
   private readonly takers: Trader[] = [];
   private market: WsClient | undefined;
-  private readonly ackAt = new Map<string, number>();
-  private readonly updateAt = new Map<string, number>();
-  private readonly finished = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly stream: StreamTape;
   private deposits = 0;
-  readonly tape: TapeCounts = {
-    trades: 0,
-    liquidationFills: 0,
-    adlFills: 0,
-    fundingPayments: 0,
-    fundingCalls: 0,
-    indexUpdates: 0,
-    jumps: 0,
-    userMessages: 0,
-    marketMessages: 0,
-    wsUnexpectedCloses: 0,
-    updateBeforeAck: 0,
-    ackWithoutUpdate: 0,
-    rejects: {},
-  };
 
   constructor(
     private readonly o: LoadOptions,
@@ -91,12 +47,18 @@ export class Traders {
     private readonly rec: Recorder,
   ) {
     this.rng = new Prng(o.seed);
+    this.stream = new StreamTape(rec);
     this.markets = o.symbols.map((s) => {
       const inst = DEFAULT_INSTRUMENTS.find((i) => i.symbol === s);
       const start = START[s];
       if (!inst || !start) throw new Error(`no load-test parameters for ${s}`);
       return new Market(inst, start.price, start.baseLots, new Prng(o.seed ^ inst.symbolId));
     });
+  }
+
+  /** what the streams and the admin saw */
+  get tape(): TapeCounts {
+    return this.stream.counts;
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -139,7 +101,7 @@ export class Traders {
         userId,
         key,
         open: new Map(),
-        ws: new WsClient(this.wsUrl, (msg, _w, perf) => this.onUser(t, msg, perf)),
+        ws: new WsClient(this.wsUrl, (msg, _w, perf) => this.stream.onUser(t.open, msg, perf)),
       };
       await t.ws.open(["user"], key);
       this.traders.push(t);
@@ -153,7 +115,7 @@ export class Traders {
             "leverage",
           );
     }
-    this.market = new WsClient(this.wsUrl, (msg, wall) => this.onMarket(msg, wall));
+    this.market = new WsClient(this.wsUrl, (msg, wall) => this.stream.onMarket(msg, wall));
     await this.market.open(
       this.markets.flatMap((m) => [`trades:${m.symbol}`, `forceOrder:${m.symbol}`, `markPrice:${m.symbol}`]),
     );
@@ -178,55 +140,6 @@ export class Traders {
     if (r && r.status === 200) this.tape.indexUpdates++;
   }
 
-  // --- streams -------------------------------------------------------------------------------------
-
-  private onUser(t: Trader, m: WsMessage, perf: number): void {
-    this.tape.userMessages++;
-    if (m.e === "funding") this.tape.fundingPayments++;
-    if (m.e !== "order") return;
-    const id = String(m.orderId);
-    const acked = this.ackAt.get(id);
-    if (acked !== undefined) {
-      this.rec.wsAckToUpdate.recordMs(perf - acked);
-      this.ackAt.delete(id);
-    } else if (!this.finished.has(id) && !t.open.has(id)) this.updateAt.set(id, perf);
-    const status = String(m.status);
-    if (status === "REJECTED") {
-      const why = String(m.rejectReason ?? "?");
-      this.tape.rejects[why] = (this.tape.rejects[why] ?? 0) + 1;
-    }
-    if (TERMINAL.has(status)) {
-      t.open.delete(id);
-      if (this.finished.size > 100_000) this.finished.clear();
-      this.finished.add(id);
-    }
-  }
-
-  private onMarket(m: WsMessage, wall: number): void {
-    this.tape.marketMessages++;
-    const ch = String(m.channel);
-    if (ch.startsWith("trades:")) {
-      this.tape.trades++;
-      if (typeof m.T === "number") this.rec.wsTradeDelivery.recordMs(Math.max(0, wall - m.T));
-    } else if (ch.startsWith("forceOrder:")) {
-      if (m.X === "ADL") this.tape.adlFills++;
-      else this.tape.liquidationFills++;
-    }
-  }
-
-  /** A 202 ack for an order: the user-stream latency clock starts (or closes, if the update came first). */
-  private acked(t: Trader, r: Reply | undefined, o: OpenOrder, perf: number): void {
-    if (!r || r.status !== 202) return;
-    const id = String((r.body as { orderId?: unknown }).orderId);
-    const early = this.updateAt.get(id);
-    if (early !== undefined) {
-      this.updateAt.delete(id);
-      this.tape.updateBeforeAck++;
-      this.rec.wsAckToUpdate.recordMs(0);
-    } else this.ackAt.set(id, perf);
-    if (!this.finished.has(id) && (o.type === "LIMIT" || o.type === "STOP_MARKET")) t.open.set(id, o);
-  }
-
   // --- actions -------------------------------------------------------------------------------------
 
   private async place(
@@ -242,7 +155,7 @@ export class Traders {
         ...body,
       }),
     );
-    this.acked(t, r, o, performance.now());
+    this.stream.acked(t.open, r, o, performance.now());
   }
 
   private quote(t: Trader, m: Market, side: "BUY" | "SELL"): Promise<void> {
@@ -422,7 +335,7 @@ export class Traders {
   }
 
   close(): void {
-    this.tape.ackWithoutUpdate = this.ackAt.size;
+    this.stream.close();
     for (const t of this.traders) {
       this.tape.wsUnexpectedCloses += t.ws.closedUnexpectedly;
       t.ws.close();
