@@ -151,17 +151,14 @@ export class Sequencer {
         break;
       case Op.PLACE_ORDER:
         userId = cmd.userId;
-        ref = String(cmd.orderId);
         reason = this.orders.placeOrder(cmd);
         break;
       case Op.AMEND_ORDER:
         userId = cmd.userId;
-        ref = String(cmd.orderId);
         reason = this.orders.amendOrder(cmd);
         break;
       case Op.CANCEL_ORDER:
         userId = cmd.userId;
-        ref = String(cmd.orderId);
         reason = this.orders.cancelOrder(cmd);
         break;
       case Op.CANCEL_ALL:
@@ -190,6 +187,10 @@ export class Sequencer {
         reason = RejectReason.INVALID_PARAMETER;
     }
     if (reason !== RejectReason.NONE) {
+      // the reject's ref is built only for a reject (no string per accepted order command)
+      if (cmd.op === Op.PLACE_ORDER || cmd.op === Op.AMEND_ORDER || cmd.op === Op.CANCEL_ORDER) {
+        ref = String(cmd.orderId);
+      }
       out.push({
         ev: Ev.REJECT,
         seq: lc.seq,

@@ -80,6 +80,8 @@ export interface Position {
   readonly recoverItem: RiskItem;
   /** ISOLATED: a margin call was sent and the position has not been back above the warning level since */
   marginCalled: boolean;
+  /** scratch of the command being applied (command-ctx.ts): the stamp of the command that touched it */
+  ctxStamp: number;
 }
 
 export function newPosition(userId: number, inst: Instrument): Position {
@@ -100,6 +102,7 @@ export function newPosition(userId: number, inst: Instrument): Position {
     riskItem: { heapIndex: -1, key: 0, userId },
     recoverItem: { heapIndex: -1, key: 0, userId },
     marginCalled: false,
+    ctxStamp: 0,
   };
 }
 
@@ -115,6 +118,14 @@ export interface Account {
   readonly positions: Map<number, Position>;
   /** every clientOrderId the user ever used → its orderId (unique for ever, SPEC §4) */
   readonly clientOrderIds: Map<string, number>;
+  /**
+   * Scratch of the command being applied (command-ctx.ts; not state, never encoded): the stamp of the
+   * command that touched it, its slot in that command's touched list, and the stamp of the risk engine's
+   * dirty list it is in.
+   */
+  ctxStamp: number;
+  ctxSlot: number;
+  dirtyStamp: number;
 }
 
 export function newAccount(userId: number): Account {
@@ -125,6 +136,9 @@ export function newAccount(userId: number): Account {
     marginCalled: false,
     positions: new Map(),
     clientOrderIds: new Map(),
+    ctxStamp: 0,
+    ctxSlot: 0,
+    dirtyStamp: 0,
   };
 }
 
