@@ -32,6 +32,7 @@ import {
   WARN_NUM,
 } from "./risk-index.js";
 import type { Account, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
+import { positionsOf } from "./state.js";
 
 const MARK = WorkingType.MARK_PRICE;
 const CONTRACT = WorkingType.CONTRACT_PRICE;
@@ -157,7 +158,7 @@ export class RiskEngine {
   private check(acc: Account): void {
     const st = this.st;
     this.liquidator.stats.checks++;
-    for (const p of acc.positions.values()) this.index.remove(p);
+    for (const p of positionsOf(acc)) this.index.remove(p);
     const lv = crossLevels(st, acc);
     if (lv.count > 0) {
       const mb = lv.marginBalance;
@@ -165,13 +166,13 @@ export class RiskEngine {
       acc.marginCalled = this.warn(acc, 0, mb, mm, acc.marginCalled);
       if (isLiquidatable(mb, mm)) this.target(acc, 0);
       else {
-        for (const p of acc.positions.values()) {
+        for (const p of positionsOf(acc)) {
           if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
           this.key(p, st.symbols.get(p.symbolId)!, mb, mm, lv.count);
         }
       }
     } else acc.marginCalled = false;
-    for (const p of acc.positions.values()) {
+    for (const p of positionsOf(acc)) {
       if (p.marginType !== MarginType.ISOLATED) continue;
       if (p.qty === 0) {
         p.marginCalled = false;

@@ -46,7 +46,7 @@ import { type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { OrderCommands } from "./order-commands.js";
 import { RiskEngine } from "./risk-engine.js";
 import { decodeState, encodeState } from "./snapshot.js";
-import type { Account, OpenOrder, Position, SymbolState, TriggerOrder } from "./state.js";
+import type { Account, Countdown, OpenOrder, Position, SymbolState, TriggerOrder } from "./state.js";
 import { newSymbolState, SequencerState } from "./state.js";
 
 export interface Solvency {
@@ -71,6 +71,9 @@ export class Sequencer {
   private readonly countdowns: Countdowns;
   private readonly sampleReq = new MatchRequest();
   private readonly sampleReport = new MatchReport();
+  /** a due dead-man switch cancels the user's orders on the symbol (bound once: no closure per command) */
+  private readonly fireCountdown = (c: Countdown): void =>
+    this.orders.cancelAllOf(this.st.accounts.get(c.userId)!, c.symbolId);
 
   constructor(opts: { matcher: MatchPort; instruments?: readonly Instrument[] }) {
     const state = restoring;
@@ -118,7 +121,7 @@ export class Sequencer {
     const cmd = lc.cmd;
     const ctx = this.ctx;
     ctx.begin(lc.seq, cmd.ts, out, BalanceReason.ORDER);
-    this.countdowns.due(cmd.ts, (c) => this.orders.cancelAllOf(this.st.accounts.get(c.userId)!, c.symbolId));
+    this.countdowns.due(cmd.ts, this.fireCountdown);
     let reason: RejectReason = RejectReason.NONE;
     let userId = 0;
     let ref = "";

@@ -126,6 +126,22 @@ export interface Account {
   ctxStamp: number;
   ctxSlot: number;
   dirtyStamp: number;
+  /** `positions` as an array in the same order (derived, see positionsOf) */
+  readonly positionList: Position[];
+}
+
+/**
+ * The account's positions in `positions` order, as an array (hot loops: no Map iterator per walk).
+ * Positions are never removed from an account, so the list is current whenever its length matches;
+ * otherwise (new position, restored account) it is rebuilt.
+ */
+export function positionsOf(acc: Account): readonly Position[] {
+  const list = acc.positionList;
+  if (list.length !== acc.positions.size) {
+    list.length = 0;
+    for (const p of acc.positions.values()) list.push(p);
+  }
+  return list;
 }
 
 export function newAccount(userId: number): Account {
@@ -139,6 +155,7 @@ export function newAccount(userId: number): Account {
     ctxStamp: 0,
     ctxSlot: 0,
     dirtyStamp: 0,
+    positionList: [],
   };
 }
 
