@@ -47,7 +47,7 @@ import type { OrderCommands } from "./order-commands.js";
 import { crossLevels, isLiquidatable } from "./risk-index.js";
 import { emitOrder, emitTrade, type LiquidationTaker } from "./settle.js";
 import type { Account, OpenOrder, Position, SequencerState, SymbolState } from "./state.js";
-import { positionsOf } from "./state.js";
+import { positionsOf, staleMargin } from "./state.js";
 
 /** The liquidated side of the liquidation order being worked (reused). */
 class LiquidatedSide implements LiquidationTaker {
@@ -71,6 +71,7 @@ class LiquidatedSide implements LiquidationTaker {
     const realized = mul(s * sub(mul(price, qty), removed), this.factor);
     pos.entryValue = sub(pos.entryValue, removed);
     pos.qty -= s * qty;
+    staleMargin(pos);
     if (pos.marginType === MarginType.ISOLATED) pos.isolatedWallet = add(pos.isolatedWallet, realized);
     else this.acc!.crossWallet = add(this.acc!.crossWallet, realized);
     this.stepQty += qty;

@@ -18,7 +18,6 @@ import type { AmendOrder, PlaceOrder } from "@perpx/shared/commands";
 import { OrderType, Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import { FixedOverflowError, mul } from "@perpx/shared/fixed";
-import { crossRisk, positionOrderMargin } from "./account-risk.js";
 import {
   inPriceBand,
   marketTakePrice,
@@ -27,6 +26,7 @@ import {
   openLossPerUnit,
   sideOrderMargin,
 } from "./margin.js";
+import { availableFor } from "./margin-cache.js";
 import { MatchOp, type MatchRequest } from "./match-port.js";
 import type { Account, OpenOrder, Position, SequencerState, SideOrders, SymbolState } from "./state.js";
 import { remainingOf, reserve } from "./state.js";
@@ -86,9 +86,9 @@ function exposureChecks(
       return RejectReason.MAX_POSITION_EXCEEDED;
     }
   }
-  const before = positionOrderMargin(pos, sym.factor);
-  const increase = orderMarginWith(pos, side, after, sym.factor) - before;
-  if (increase > 0 && increase > crossRisk(st, acc).available) return RejectReason.MARGIN_INSUFFICIENT;
+  const available = availableFor(st, acc, pos); // also refreshes pos.mOm (its order margin now)
+  const increase = orderMarginWith(pos, side, after, sym.factor) - pos.mOm;
+  if (increase > 0 && increase > available) return RejectReason.MARGIN_INSUFFICIENT;
   return RejectReason.NONE;
 }
 

@@ -41,6 +41,7 @@ import { basisStats, fundingRate, intervalMs, nextFundingTime, payFunding, takeS
 import { canonicalInstrument, isValidInstrument, sameUnits } from "./instrument-rules.js";
 import type { LiquidationStats } from "./liquidation.js";
 import { unrealizedPnl } from "./margin.js";
+import { availableOf } from "./margin-cache.js";
 import { computeMark } from "./mark-price.js";
 import { type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { OrderCommands } from "./order-commands.js";
@@ -285,6 +286,7 @@ export class Sequencer {
     });
     if (mark === sym.markPrice) return false;
     sym.markPrice = mark;
+    this.st.markStamp++;
     this.riskEngine.onMarkChange(sym.inst.symbolId);
     return true;
   }
@@ -373,6 +375,14 @@ export class Sequencer {
   }
   symbol(symbolId: number): Readonly<SymbolState> | undefined {
     return this.st.symbols.get(symbolId);
+  }
+  /**
+   * The available balance as the margin checks see it: from the running totals (margin-cache.ts), which
+   * must equal `risk(userId).available` (computed from scratch) at all times (tests compare them).
+   */
+  availableBalance(userId: number): number | undefined {
+    const acc = this.st.accounts.get(userId);
+    return acc === undefined ? undefined : availableOf(this.st, acc);
   }
   risk(userId: number): CrossRisk | undefined {
     const acc = this.st.accounts.get(userId);
