@@ -19,6 +19,14 @@ function nextStamp(): number {
   return ++lastStamp;
 }
 
+/**
+ * Empties a reused array keeping its backing store (`length = 0` drops it, and the next push allocates
+ * a new one: per command, that is most of what this scratch would allocate).
+ */
+export function empty(a: unknown[]): void {
+  while (a.length > 0) a.pop();
+}
+
 /** No reason override for the account (parallel to `accounts`). */
 const NO_REASON = -1;
 
@@ -135,16 +143,12 @@ export class CommandCtx {
     this.out = out;
     this.reason = reason;
     this.stamp = nextStamp();
-    if (this.positions.length > 0) {
-      this.positions.length = 0;
-      this.qtyBefore.length = 0;
-    }
-    if (this.accounts.length > 0) {
-      this.accounts.length = 0;
-      this.walletBefore.length = 0;
-      this.reasonOf.length = 0;
-    }
-    if (this.dirty.length > 0) this.dirty.length = 0;
+    empty(this.positions);
+    empty(this.qtyBefore);
+    empty(this.accounts);
+    empty(this.walletBefore);
+    empty(this.reasonOf);
+    empty(this.dirty);
     this.dirtyStamp = nextStamp();
     this.bookCount = 0;
   }
@@ -172,11 +176,11 @@ export class CommandCtx {
 
   /** Takes the accounts touched since the last call (in touch order) for the risk engine. */
   takeDirty(into: Account[]): void {
-    into.length = 0;
+    empty(into);
     const d = this.dirty;
     if (d.length === 0) return;
     for (let i = 0; i < d.length; i++) into.push(d[i]!);
-    d.length = 0;
+    empty(d);
     this.dirtyStamp = nextStamp();
   }
 

@@ -41,7 +41,8 @@ export function maxLeverage(inst: Instrument): number {
  */
 export function maxNotionalAtLeverage(inst: Instrument, leverage: number): number {
   let cap = 0;
-  for (const b of inst.brackets) if (b.maxLeverage >= leverage) cap = b.notionalCap;
+  const b = inst.brackets;
+  for (let i = 0; i < b.length; i++) if (b[i]!.maxLeverage >= leverage) cap = b[i]!.notionalCap;
   return cap;
 }
 

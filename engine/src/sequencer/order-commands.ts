@@ -226,7 +226,9 @@ export class OrderCommands {
       req.userId = acc.userId;
       this.execute(this.st.symbols.get(symbolId)!, pos, null, false);
     }
-    for (const id of [...pos.triggerIds]) this.cancelTrigger(this.st.triggers.get(id)!);
+    if (pos.triggerIds.size > 0) {
+      for (const id of [...pos.triggerIds]) this.cancelTrigger(this.st.triggers.get(id)!);
+    }
   }
 
   /**
@@ -248,7 +250,7 @@ export class OrderCommands {
   /** Reduce-only cut-back and unfunded-order expiry for every position the command touched (idempotent). */
   followUps(pos?: Position): void {
     const touched = this.ctx.positions;
-    for (const p of touched) this.settler.cutBack(p);
+    for (let i = 0; i < touched.length; i++) this.settler.cutBack(touched[i]!);
     if (pos !== undefined) this.settler.cutBack(pos);
     for (let i = 0; i < touched.length; i++) this.settler.expireUnfunded(touched[i]!, this.ctx.qtyBefore[i]!);
   }

@@ -50,7 +50,9 @@ export function crossLevels(st: SequencerState, acc: Account): CrossLevels {
   let mb = acc.crossWallet;
   let mm = 0;
   let count = 0;
-  for (const p of positionsOf(acc)) {
+  const list = positionsOf(acc);
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
     if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
     const sym = st.symbols.get(p.symbolId)!;
     mb += unrealizedPnl(p.qty, p.entryValue, sym.markPrice, sym.factor);
@@ -194,7 +196,7 @@ export function riskKeyOf(p: Position, sym: SymbolState, budget: number, kNum: n
 /** MMR of the bracket holding a notional (micro-USDT, BigInt: the far end of a move may be large). */
 function rateAt(sym: SymbolState, notional: bigint): number {
   const b = sym.inst.brackets;
-  for (const x of b) if (notional <= BigInt(x.notionalCap)) return x.maintMarginRate;
+  for (let i = 0; i < b.length; i++) if (notional <= BigInt(b[i]!.notionalCap)) return b[i]!.maintMarginRate;
   return b[b.length - 1]!.maintMarginRate;
 }
 
