@@ -24,8 +24,10 @@ const BATCH = 4096;
 
 let minor = 0;
 let major = 0;
+let gcMs = 0;
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
+    gcMs += e.duration;
     const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
     if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
     else major++;
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   const s = engineStream(SEED, SYMBOLS, FLOW);
   const setup = logged(s.setup);
   const flow = logged(s.flow, setup.length + 1);
-  const rows: { cpu: number; rate: number; minor: number; major: number; hash: string }[] = [];
+  const rows: { cpu: number; rate: number; minor: number; major: number; gc: number; hash: string }[] = [];
   for (let r = 0; r < RUNS; r++) {
     const seq = new Sequencer({ matcher: new InThreadMatchPort((id) => new OrderBook(id)) });
     apply(seq, setup);
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     await tick();
     minor = 0;
     major = 0;
+    gcMs = 0;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const { rejects } = apply(seq, flow);
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       rate: flow.length / (ms / 1000),
       minor,
       major,
+      gc: gcMs / ms,
       hash: seq.stateHash(),
     });
   }
@@ -80,14 +84,18 @@ async function main(): Promise<void> {
   if (hashes.size !== 1) throw new Error("runs ended in different state hashes");
   console.log("## Sequencer CPU per command (in-thread books, journal off)\n");
   console.log(`${fmt(flow.length)} commands of \`engineStream(${SEED}, ${SYMBOLS})\`, ${RUNS} runs.\n`);
-  console.log("| run | CPU µs/command | commands/s | scavenges | mark-compacts |");
-  console.log("|---|---:|---:|---:|---:|");
+  console.log("| run | CPU µs/command | commands/s | scavenges | mark-compacts | GC pause share |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  const pct = (x: number) => `${fmt(100 * x, 1)} %`;
   rows.forEach((x, i) => {
-    console.log(`| ${i + 1} | ${fmt(x.cpu, 2)} | ${fmt(x.rate)} | ${x.minor} | ${x.major} |`);
+    console.log(
+      `| ${i + 1} | ${fmt(x.cpu, 2)} | ${fmt(x.rate)} | ${x.minor} | ${x.major} | ${pct(x.gc)} |`,
+    );
   });
   console.log(
     `| median | ${fmt(median(rows.map((x) => x.cpu)), 2)} | ${fmt(median(rows.map((x) => x.rate)))} | ` +
-      `${median(rows.map((x) => x.minor))} | ${median(rows.map((x) => x.major))} |`,
+      `${median(rows.map((x) => x.minor))} | ${median(rows.map((x) => x.major))} | ` +
+      `${pct(median(rows.map((x) => x.gc)))} |`,
   );
   console.log(`\nstate hash ${rows[0]!.hash.slice(0, 16)}…`);
   console.log("\nReproduce: `npx tsc -b && node scripts/bench.mjs seq-cpu`");
