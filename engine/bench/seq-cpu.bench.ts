@@ -20,7 +20,7 @@ const SEED = 20_250_601;
 const SYMBOLS = 2;
 const FLOW = Number(process.env.PERPX_BENCH_FLOW ?? 200_000);
 const RUNS = Number(process.env.PERPX_BENCH_RUNS ?? 5);
-const BATCH = 4096;
+const BATCH = Number(process.env.PERPX_BENCH_BATCH ?? 4096);
 
 let minor = 0;
 let major = 0;
