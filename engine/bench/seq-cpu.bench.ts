@@ -35,17 +35,22 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ["gc"] });
 
-function apply(seq: Sequencer, cmds: readonly LoggedCommand[]): { events: number; rejects: number } {
-  let events = 0;
+/** Applies `cmds` in batches of BATCH commands (events kept per batch, as the runner does). */
+function apply(seq: Sequencer, cmds: readonly LoggedCommand[], countRejects: boolean): number {
   let rejects = 0;
   for (let i = 0; i < cmds.length; i += BATCH) {
     const out: EngineEvent[] = [];
     const end = Math.min(cmds.length, i + BATCH);
     for (let k = i; k < end; k++) seq.apply(cmds[k]!, out);
-    events += out.length;
-    for (const e of out) if (e.ev === Ev.REJECT) rejects++;
+    if (countRejects) for (const e of out) if (e.ev === Ev.REJECT) rejects++;
   }
-  return { events, rejects };
+  return rejects;
+}
+
+function fresh(setup: readonly LoggedCommand[]): Sequencer {
+  const seq = new Sequencer({ matcher: new InThreadMatchPort((id) => new OrderBook(id)) });
+  apply(seq, setup, false);
+  return seq;
 }
 
 /** Lets the PerformanceObserver callbacks of the run arrive. */
@@ -56,9 +61,11 @@ async function main(): Promise<void> {
   const setup = logged(s.setup);
   const flow = logged(s.flow, setup.length + 1);
   const rows: { cpu: number; rate: number; minor: number; major: number; gc: number; hash: string }[] = [];
+  // an untimed validation run: the whole stream must be accepted (no reject events)
+  const rejects = apply(fresh(setup), flow, true);
+  if (rejects !== 0) throw new Error(`${rejects} rejects: the stream must be accepted whole`);
   for (let r = 0; r < RUNS; r++) {
-    const seq = new Sequencer({ matcher: new InThreadMatchPort((id) => new OrderBook(id)) });
-    apply(seq, setup);
+    const seq = fresh(setup);
     collectGarbage();
     await tick();
     minor = 0;
@@ -66,11 +73,10 @@ async function main(): Promise<void> {
     gcMs = 0;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const { rejects } = apply(seq, flow);
+    apply(seq, flow, false);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     await tick();
-    if (rejects !== 0) throw new Error(`${rejects} rejects: the stream must be accepted whole`);
     rows.push({
       cpu: (cpu.user + cpu.system) / flow.length,
       rate: flow.length / (ms / 1000),
@@ -83,14 +89,15 @@ async function main(): Promise<void> {
   const hashes = new Set(rows.map((x) => x.hash));
   if (hashes.size !== 1) throw new Error("runs ended in different state hashes");
   console.log("## Sequencer CPU per command (in-thread books, journal off)\n");
-  console.log(`${fmt(flow.length)} commands of \`engineStream(${SEED}, ${SYMBOLS})\`, ${RUNS} runs.\n`);
+  console.log(
+    `${fmt(flow.length)} commands of \`engineStream(${SEED}, ${SYMBOLS})\`, ${RUNS} runs, events kept per ` +
+      `${BATCH} commands (node ${process.execArgv.join(" ") || "(no flags)"}).\n`,
+  );
   console.log("| run | CPU µs/command | commands/s | scavenges | mark-compacts | GC pause share |");
   console.log("|---|---:|---:|---:|---:|---:|");
   const pct = (x: number) => `${fmt(100 * x, 1)} %`;
   rows.forEach((x, i) => {
-    console.log(
-      `| ${i + 1} | ${fmt(x.cpu, 2)} | ${fmt(x.rate)} | ${x.minor} | ${x.major} | ${pct(x.gc)} |`,
-    );
+    console.log(`| ${i + 1} | ${fmt(x.cpu, 2)} | ${fmt(x.rate)} | ${x.minor} | ${x.major} | ${pct(x.gc)} |`);
   });
   console.log(
     `| median | ${fmt(median(rows.map((x) => x.cpu)), 2)} | ${fmt(median(rows.map((x) => x.rate)))} | ` +
