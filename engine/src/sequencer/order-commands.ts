@@ -158,7 +158,7 @@ export class OrderCommands {
     if (o.status === OrderStatus.UNTRIGGERED) return RejectReason.INVALID_PARAMETER; // amend is for LIMIT
     const acc = this.st.accounts.get(cmd.userId)!;
     const sym = this.st.symbols.get(cmd.symbolId)!;
-    const pos = positionOf(this.st, cmd.userId, cmd.symbolId);
+    const pos = ownPosition(acc, cmd.symbolId);
     const repriced = cmd.price !== o.price;
     const reason = prepareAmend(this.st, acc, pos, sym, cmd, o, this.req);
     if (reason !== RejectReason.NONE) return reason;
@@ -254,6 +254,13 @@ export class OrderCommands {
     if (pos !== undefined) this.settler.cutBack(pos);
     for (let i = 0; i < touched.length; i++) this.settler.expireUnfunded(touched[i]!, this.ctx.qtyBefore[i]!);
   }
+}
+
+/** The account's position record in a symbol where it has an open order (a miss is a bug). */
+function ownPosition(acc: Account, symbolId: number): Position {
+  const p = acc.positions.get(symbolId);
+  if (p === undefined) throw new Error(`no position record for user ${acc.userId} symbol ${symbolId}`);
+  return p;
 }
 
 function newOrder(cmd: PlaceOrder): OpenOrder {

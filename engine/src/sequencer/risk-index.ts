@@ -33,6 +33,7 @@ import { positionsOf } from "./state.js";
 /** Margin-call warning level: margin balance ≤ 3/2 × maintenance margin. */
 export const WARN_NUM = 3;
 export const WARN_DEN = 2;
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /** |δ| cap, price units: keeps keys and notionals at the far end safe integers */
 const MAX_DELTA = 2 ** 40;
 
@@ -196,6 +197,12 @@ export function riskKeyOf(p: Position, sym: SymbolState, budget: number, kNum: n
 /** MMR of the bracket holding a notional (micro-USDT, BigInt: the far end of a move may be large). */
 function rateAt(sym: SymbolState, notional: bigint): number {
   const b = sym.inst.brackets;
+  if (notional <= MAX_SAFE_BIG) {
+    // the usual case: compare as numbers (exact below 2^53), no BigInt per bracket
+    const n = Number(notional);
+    for (let i = 0; i < b.length; i++) if (n <= b[i]!.notionalCap) return b[i]!.maintMarginRate;
+    return b[b.length - 1]!.maintMarginRate;
+  }
   for (let i = 0; i < b.length; i++) if (notional <= BigInt(b[i]!.notionalCap)) return b[i]!.maintMarginRate;
   return b[b.length - 1]!.maintMarginRate;
 }
