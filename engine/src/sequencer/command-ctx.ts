@@ -80,8 +80,8 @@ class LevelSet {
   /** [price, qty] pairs, best first (bids: descending prices, asks: ascending): fresh arrays (the event's). */
   sorted(desc: boolean): [number, number][] {
     const n = this.count;
-    const out: [number, number][] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = [this.prices[i]!, this.qtys[i]!];
+    const out: [number, number][] = []; // packed (not `new Array(n)`, which is holey for its readers)
+    for (let i = 0; i < n; i++) out.push([this.prices[i]!, this.qtys[i]!]);
     if (n > 16) out.sort(desc ? byPriceDesc : byPriceAsc);
     else {
       // insertion sort: a few levels, and Array.prototype.sort allocates scratch (prices are unique)
