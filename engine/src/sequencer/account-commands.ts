@@ -17,7 +17,7 @@ import { crossRisk, isolatedRisk } from "./account-risk.js";
 import type { CommandCtx } from "./command-ctx.js";
 import { maxLeverage, maxNotionalAtLeverage, notionalOf } from "./margin.js";
 import type { Account, SequencerState, SymbolState } from "./state.js";
-import { newAccount } from "./state.js";
+import { newAccount, staleMargin } from "./state.js";
 
 const isId = (x: number): boolean => Number.isSafeInteger(x) && x > 0;
 const isAmount = (x: number): boolean => Number.isSafeInteger(x) && x > 0;
@@ -132,6 +132,7 @@ export function setLeverage(st: SequencerState, ctx: CommandCtx, cmd: SetLeverag
       if (r.equity < r.initialMargin) return RejectReason.MARGIN_INSUFFICIENT;
     }
     pos.leverage = lev;
+    staleMargin(pos);
   }
   emitLeverage(ctx, acc.userId, sym.inst.symbolId, pos.leverage, pos.marginType);
   return RejectReason.NONE;
@@ -150,6 +151,7 @@ export function setMarginType(st: SequencerState, ctx: CommandCtx, cmd: SetMargi
       return RejectReason.POSITION_OR_ORDERS_OPEN;
     }
     pos.marginType = cmd.marginType;
+    staleMargin(pos);
   }
   emitLeverage(ctx, acc.userId, sym.inst.symbolId, pos.leverage, pos.marginType);
   return RejectReason.NONE;

@@ -10,6 +10,7 @@
 import { MarginType } from "@perpx/shared/domain";
 import { initialMargin, maintenanceMargin, notionalOf, sideOrderMargin, unrealizedPnl } from "./margin.js";
 import type { Account, Position, SequencerState, SymbolState } from "./state.js";
+import { positionsOf } from "./state.js";
 
 /** Order margin of one position's open orders (both sides, each with its reduce allowance). */
 export function positionOrderMargin(pos: Position, factor: number, leverage = pos.leverage): number {
@@ -42,7 +43,7 @@ export function crossRisk(st: SequencerState, acc: Account, override?: LeverageO
   let im = 0;
   let om = 0;
   let mm = 0;
-  for (const pos of acc.positions.values()) {
+  for (const pos of positionsOf(acc)) {
     const sym = st.symbols.get(pos.symbolId)!;
     const lev =
       override !== undefined && override.symbolId === pos.symbolId ? override.leverage : pos.leverage;

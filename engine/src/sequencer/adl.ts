@@ -21,6 +21,7 @@ import { type HeapItem, IndexedHeap } from "./indexed-heap.js";
 import { notionalOf, unrealizedPnl } from "./margin.js";
 import { crossLevels } from "./risk-index.js";
 import type { Account, Position, SequencerState } from "./state.js";
+import { positionsOf } from "./state.js";
 
 /** One opposite position in an AdlQueue: the rule's inputs and its score as a double. */
 interface Entry extends HeapItem {
@@ -78,7 +79,7 @@ export class AdlQueue {
   >();
 
   clear(): void {
-    this.lists.clear();
+    if (this.lists.size > 0) this.lists.clear(); // Map.clear() reallocates: not on every command
   }
 
   invalidate(acc: Account): void {
@@ -154,7 +155,7 @@ export function adlQuantiles(st: SequencerState, userId: number): AdlQuantile[] 
   const acc = st.accounts.get(userId);
   if (acc === undefined) return [];
   const out: AdlQuantile[] = [];
-  for (const pos of acc.positions.values()) {
+  for (const pos of positionsOf(acc)) {
     if (pos.qty === 0) continue;
     const ranked = rankPositions(st, pos.symbolId, pos.qty > 0 ? 1 : -1);
     const mine = ranked.find((r) => r.acc === acc)!;

@@ -1,20 +1,114 @@
 // Per-command scratch of the sequencer: where events go, which accounts and positions the command touched
 // (each gets one PositionEvent / BalanceEvent at the end), the book levels it changed (one BookEvent per
 // symbol), and the accounts the risk engine must re-check. Owner: the sequencer; one instance reused for
-// every command (no per-command allocation of its maps).
+// every command.
+//
+// No per-command allocation and no work proportional to anything but what the command touched: "already
+// touched in this command" is a stamp on the Account / Position (state.ts `ctxStamp`, `dirtyStamp`) from
+// a process-wide counter, so `begin` only resets array lengths, and the per-account figures (wallet
+// before, reason override) live in arrays parallel to `accounts` at the account's `ctxSlot`.
 import type { BalanceReason, Side } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import type { Account, Position, SequencerState } from "./state.js";
 
+/** Stamps are unique across every CommandCtx in the process, so two sequencers never mistake each other's. */
+let lastStamp = 0;
+function nextStamp(): number {
+  return ++lastStamp;
+}
+
+/**
+ * Empties a reused array keeping its backing store (`length = 0` drops it, and the next push allocates
+ * a new one: per command, that is most of what this scratch would allocate).
+ */
+export function empty(a: unknown[]): void {
+  while (a.length > 0) a.pop();
+}
+
+/** No reason override for the account (parallel to `accounts`). */
+const NO_REASON = -1;
+
+/**
+ * The levels of one side of one book changed by a command, latest total per price. Linear search while
+ * small (a command usually changes 1–3 levels), a price → slot map beyond that (a sweep).
+ */
+class LevelSet {
+  readonly prices: number[] = [];
+  readonly qtys: number[] = [];
+  count = 0;
+  private index: Map<number, number> | null = null;
+  private indexed = false;
+
+  reset(): void {
+    this.count = 0;
+    if (this.indexed) {
+      this.index!.clear();
+      this.indexed = false;
+    }
+  }
+
+  set(price: number, qty: number): void {
+    const n = this.count;
+    if (this.indexed) {
+      const at = this.index!.get(price);
+      if (at !== undefined) {
+        this.qtys[at] = qty;
+        return;
+      }
+      this.index!.set(price, n);
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (this.prices[i] === price) {
+          this.qtys[i] = qty;
+          return;
+        }
+      }
+      if (n >= 16) {
+        this.index ??= new Map();
+        for (let i = 0; i < n; i++) this.index.set(this.prices[i]!, i);
+        this.index.set(price, n);
+        this.indexed = true;
+      }
+    }
+    this.prices[n] = price;
+    this.qtys[n] = qty;
+    this.count = n + 1;
+  }
+
+  /** [price, qty] pairs, best first (bids: descending prices, asks: ascending): fresh arrays (the event's). */
+  sorted(desc: boolean): [number, number][] {
+    const n = this.count;
+    const out: [number, number][] = []; // packed (not `new Array(n)`, which is holey for its readers)
+    for (let i = 0; i < n; i++) out.push([this.prices[i]!, this.qtys[i]!]);
+    if (n > 16) out.sort(desc ? byPriceDesc : byPriceAsc);
+    else {
+      // insertion sort: a few levels, and Array.prototype.sort allocates scratch (prices are unique)
+      for (let i = 1; i < n; i++) {
+        const x = out[i]!;
+        let j = i - 1;
+        while (j >= 0 && (desc ? out[j]![0] < x[0] : out[j]![0] > x[0])) {
+          out[j + 1] = out[j]!;
+          j--;
+        }
+        out[j + 1] = x;
+      }
+    }
+    return out;
+  }
+}
+
+const byPriceDesc = (a: [number, number], b: [number, number]): number => b[0] - a[0];
+const byPriceAsc = (a: [number, number], b: [number, number]): number => a[0] - b[0];
+
 /** Levels of one symbol's book changed by the command. */
 interface BookChanges {
   symbolId: number;
   firstUpdateId: number;
   lastUpdateId: number;
-  readonly bids: Map<number, number>;
-  readonly asks: Map<number, number>;
+  readonly bids: LevelSet;
+  readonly asks: LevelSet;
 }
 
 export class CommandCtx {
@@ -27,15 +121,17 @@ export class CommandCtx {
   readonly positions: Position[] = [];
   /** each touched position's signed qty when the command first touched it (parallel to `positions`) */
   readonly qtyBefore: number[] = [];
-  private readonly positionSet = new Set<Position>();
   readonly accounts: Account[] = [];
-  private readonly walletBefore = new Map<Account, number>();
-  /** per-account reason (liquidation, ADL, funding) overriding `reason` */
-  private readonly reasonOf = new Map<Account, BalanceReason>();
+  /** parallel to `accounts`: cross wallet when first touched, reason override (NO_REASON = none) */
+  private readonly walletBefore: number[] = [];
+  private readonly reasonOf: number[] = [];
+  /** stamp of the current command (Account/Position `ctxStamp`) */
+  private stamp = 0;
 
   /** accounts whose wallet or positions may have changed since the risk engine last looked */
   private readonly dirty: Account[] = [];
-  private readonly dirtySet = new Set<Account>();
+  /** stamp of the current dirty list (Account `dirtyStamp`) */
+  private dirtyStamp = 0;
 
   /** book changes per symbol, in first-touched order (pooled: reused across commands) */
   private readonly books: BookChanges[] = [];
@@ -46,30 +142,33 @@ export class CommandCtx {
     this.ts = ts;
     this.out = out;
     this.reason = reason;
-    this.positions.length = 0;
-    this.qtyBefore.length = 0;
-    this.positionSet.clear();
-    this.accounts.length = 0;
-    this.walletBefore.clear();
-    this.reasonOf.clear();
-    this.dirty.length = 0;
-    this.dirtySet.clear();
+    this.stamp = nextStamp();
+    empty(this.positions);
+    empty(this.qtyBefore);
+    empty(this.accounts);
+    empty(this.walletBefore);
+    empty(this.reasonOf);
+    empty(this.dirty);
+    this.dirtyStamp = nextStamp();
     this.bookCount = 0;
   }
 
   /** Records that the account's cross wallet (and optionally a position) may change in this command. */
   touch(acc: Account, pos?: Position, reason?: BalanceReason): void {
-    if (!this.walletBefore.has(acc)) {
-      this.walletBefore.set(acc, acc.crossWallet);
+    if (acc.ctxStamp !== this.stamp) {
+      acc.ctxStamp = this.stamp;
+      acc.ctxSlot = this.accounts.length;
       this.accounts.push(acc);
+      this.walletBefore.push(acc.crossWallet);
+      this.reasonOf.push(NO_REASON);
     }
-    if (reason !== undefined) this.reasonOf.set(acc, reason);
-    if (!this.dirtySet.has(acc)) {
-      this.dirtySet.add(acc);
+    if (reason !== undefined) this.reasonOf[acc.ctxSlot] = reason;
+    if (acc.dirtyStamp !== this.dirtyStamp) {
+      acc.dirtyStamp = this.dirtyStamp;
       this.dirty.push(acc);
     }
-    if (pos !== undefined && !this.positionSet.has(pos)) {
-      this.positionSet.add(pos);
+    if (pos !== undefined && pos.ctxStamp !== this.stamp) {
+      pos.ctxStamp = this.stamp;
       this.positions.push(pos);
       this.qtyBefore.push(pos.qty);
     }
@@ -77,10 +176,12 @@ export class CommandCtx {
 
   /** Takes the accounts touched since the last call (in touch order) for the risk engine. */
   takeDirty(into: Account[]): void {
-    into.length = 0;
-    for (const a of this.dirty) into.push(a);
-    this.dirty.length = 0;
-    this.dirtySet.clear();
+    empty(into);
+    const d = this.dirty;
+    if (d.length === 0) return;
+    for (let i = 0; i < d.length; i++) into.push(d[i]!);
+    empty(d);
+    this.dirtyStamp = nextStamp();
   }
 
   /** A level reported by the matcher; the latest total per price wins within the command. */
@@ -95,25 +196,33 @@ export class CommandCtx {
     if (b === undefined) {
       b = this.books[this.bookCount];
       if (b === undefined) {
-        b = { symbolId, firstUpdateId: 0, lastUpdateId: 0, bids: new Map(), asks: new Map() };
+        b = { symbolId, firstUpdateId: 0, lastUpdateId: 0, bids: new LevelSet(), asks: new LevelSet() };
         this.books.push(b);
       }
       this.bookCount++;
       b.symbolId = symbolId;
       b.firstUpdateId = 0;
       b.lastUpdateId = 0;
-      b.bids.clear();
-      b.asks.clear();
+      b.bids.reset();
+      b.asks.reset();
     }
     if (b.firstUpdateId === 0 || updateId < b.firstUpdateId) b.firstUpdateId = updateId;
     if (updateId > b.lastUpdateId) b.lastUpdateId = updateId;
     (side === S.BUY ? b.bids : b.asks).set(price, qty);
   }
 
+  /** The reason for an account touched in this command. */
+  private reasonFor(acc: Account): BalanceReason {
+    const r = this.reasonOf[acc.ctxSlot]!;
+    return r === NO_REASON ? this.reason : (r as BalanceReason);
+  }
+
   /** Emits the Position, Balance and Book events of the command, in that order. */
   finish(st: SequencerState): void {
     const { seq, ts, out } = this;
-    for (const p of this.positions) {
+    const positions = this.positions;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
       const acc = st.accounts.get(p.userId)!;
       out.push({
         ev: Ev.POSITION,
@@ -126,18 +235,21 @@ export class CommandCtx {
         marginType: p.marginType,
         leverage: p.leverage,
         isolatedWallet: p.isolatedWallet,
-        reason: this.reasonOf.get(acc) ?? this.reason,
+        reason: this.reasonFor(acc),
       });
     }
-    for (const a of this.accounts) {
+    const accounts = this.accounts;
+    for (let i = 0; i < accounts.length; i++) {
+      const a = accounts[i]!;
+      const r = this.reasonOf[i]!;
       out.push({
         ev: Ev.BALANCE,
         seq,
         ts,
         userId: a.userId,
         wallet: a.crossWallet,
-        delta: a.crossWallet - this.walletBefore.get(a)!,
-        reason: this.reasonOf.get(a) ?? this.reason,
+        delta: a.crossWallet - this.walletBefore[i]!,
+        reason: r === NO_REASON ? this.reason : (r as BalanceReason),
       });
     }
     for (let i = 0; i < this.bookCount; i++) {
@@ -151,17 +263,10 @@ export class CommandCtx {
         firstUpdateId: b.firstUpdateId,
         lastUpdateId: b.lastUpdateId,
         prevUpdateId: sym.bookUpdateId,
-        bids: sortedLevels(b.bids, true),
-        asks: sortedLevels(b.asks, false),
+        bids: b.bids.sorted(true),
+        asks: b.asks.sorted(false),
       });
       sym.bookUpdateId = b.lastUpdateId;
     }
   }
-}
-
-function sortedLevels(m: Map<number, number>, desc: boolean): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [p, q] of m) out.push([p, q]);
-  out.sort(desc ? (a, b) => b[0] - a[0] : (a, b) => a[0] - b[0]);
-  return out;
 }

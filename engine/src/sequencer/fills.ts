@@ -26,6 +26,7 @@ import type { CommandCtx } from "./command-ctx.js";
 import { insuranceOut } from "./insurance.js";
 import { initialMargin, notionalOf } from "./margin.js";
 import type { Account, Position, SequencerState, SymbolState } from "./state.js";
+import { staleMargin } from "./state.js";
 
 /**
  * Applies one side of a fill; returns the realized PnL in micro-USDT (before fees). `fundPrice` is the
@@ -75,6 +76,7 @@ export function applyFill(
       acc.crossWallet = sub(acc.crossWallet, fee);
     }
   }
+  staleMargin(pos);
   return realized;
 }
 

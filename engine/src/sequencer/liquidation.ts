@@ -47,6 +47,7 @@ import type { OrderCommands } from "./order-commands.js";
 import { crossLevels, isLiquidatable } from "./risk-index.js";
 import { emitOrder, emitTrade, type LiquidationTaker } from "./settle.js";
 import type { Account, OpenOrder, Position, SequencerState, SymbolState } from "./state.js";
+import { positionsOf, staleMargin } from "./state.js";
 
 /** The liquidated side of the liquidation order being worked (reused). */
 class LiquidatedSide implements LiquidationTaker {
@@ -70,6 +71,7 @@ class LiquidatedSide implements LiquidationTaker {
     const realized = mul(s * sub(mul(price, qty), removed), this.factor);
     pos.entryValue = sub(pos.entryValue, removed);
     pos.qty -= s * qty;
+    staleMargin(pos);
     if (pos.marginType === MarginType.ISOLATED) pos.isolatedWallet = add(pos.isolatedWallet, realized);
     else this.acc!.crossWallet = add(this.acc!.crossWallet, realized);
     this.stepQty += qty;
@@ -120,7 +122,7 @@ export class Liquidator {
       if (lv.count === 0 || !isLiquidatable(lv.marginBalance, lv.maintMargin)) break;
       let pick: Position | undefined;
       let pickMm = -1;
-      for (const p of acc.positions.values()) {
+      for (const p of positionsOf(acc)) {
         if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
         const sym = this.st.symbols.get(p.symbolId)!;
         const mm = maintenanceMargin(sym.inst, notionalOf(sym.markPrice, p.qty, sym.factor));

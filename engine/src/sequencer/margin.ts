@@ -7,6 +7,9 @@ import { Side } from "@perpx/shared/domain";
 import { mul, mulDiv, mulDivBig, RATE_SCALE, toSafe } from "@perpx/shared/fixed";
 import type { SideOrders } from "./state.js";
 
+/** Integers below this are exact in doubles with a bit of headroom. */
+const FAST = 2 ** 52;
+
 /** Notional in micro-USDT of |qty| at `price`: exact (price × qty × factor). */
 export function notionalOf(price: number, qty: number, factor: number): number {
   return mul(mul(price, qty < 0 ? -qty : qty), factor);
@@ -38,7 +41,8 @@ export function maxLeverage(inst: Instrument): number {
  */
 export function maxNotionalAtLeverage(inst: Instrument, leverage: number): number {
   let cap = 0;
-  for (const b of inst.brackets) if (b.maxLeverage >= leverage) cap = b.notionalCap;
+  const b = inst.brackets;
+  for (let i = 0; i < b.length; i++) if (b[i]!.maxLeverage >= leverage) cap = b[i]!.notionalCap;
   return cap;
 }
 
@@ -95,6 +99,14 @@ export function sideOrderMargin(
 ): number {
   if (side.qty <= allowance) return 0;
   const open = side.qty - allowance;
+  // exact in doubles while every intermediate is an integer below 2^52 (mulDiv checks the product)
+  const withLoss = side.qtyLoss * leverage;
+  const perLevN = side.qtyPrice + withLoss;
+  const numN = perLevN * factor;
+  const den = leverage * side.qty;
+  if (withLoss < FAST && perLevN >= 0 && perLevN < FAST && numN < FAST && den < FAST) {
+    return mulDiv(numN, open, den, "ceil");
+  }
   const perLev = BigInt(side.qtyPrice) + BigInt(side.qtyLoss) * BigInt(leverage);
   const num = perLev * BigInt(factor);
   return toSafe(mulDivBig(num, BigInt(open), BigInt(leverage) * BigInt(side.qty), "ceil"), "sideOrderMargin");
@@ -105,6 +117,14 @@ export function unrealizedPnl(qty: number, entryValue: number, price: number, fa
   if (qty === 0) return 0;
   const signedEntry = qty > 0 ? entryValue : -entryValue;
   return mul(mul(qty, price) - signedEntry, factor);
+}
+
+/** Is `price` inside priceBand(mark, band)? (the same bounds, without building the pair) */
+export function inPriceBand(price: number, mark: number, band: number): boolean {
+  return (
+    price >= mulDiv(mark, RATE_SCALE - band, RATE_SCALE, "ceil") &&
+    price <= mulDiv(mark, RATE_SCALE + band, RATE_SCALE, "floor")
+  );
 }
 
 /** Limit-price band around mark (SPEC §3/§4): [⌈mark × (1 − band)⌉, ⌊mark × (1 + band)⌋]. */

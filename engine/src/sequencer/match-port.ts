@@ -77,7 +77,9 @@ export class MatchReport implements BookSink {
   result = 0;
 
   clear(): void {
-    this.data.length = 0;
+    // popped, not `length = 0`: that drops the backing store and every request would allocate it anew
+    const d = this.data;
+    while (d.length > 0) d.pop();
     this.count = 0;
     this.result = 0;
   }

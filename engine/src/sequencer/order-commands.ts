@@ -158,7 +158,7 @@ export class OrderCommands {
     if (o.status === OrderStatus.UNTRIGGERED) return RejectReason.INVALID_PARAMETER; // amend is for LIMIT
     const acc = this.st.accounts.get(cmd.userId)!;
     const sym = this.st.symbols.get(cmd.symbolId)!;
-    const pos = positionOf(this.st, cmd.userId, cmd.symbolId);
+    const pos = ownPosition(acc, cmd.symbolId);
     const repriced = cmd.price !== o.price;
     const reason = prepareAmend(this.st, acc, pos, sym, cmd, o, this.req);
     if (reason !== RejectReason.NONE) return reason;
@@ -226,7 +226,9 @@ export class OrderCommands {
       req.userId = acc.userId;
       this.execute(this.st.symbols.get(symbolId)!, pos, null, false);
     }
-    for (const id of [...pos.triggerIds]) this.cancelTrigger(this.st.triggers.get(id)!);
+    if (pos.triggerIds.size > 0) {
+      for (const id of [...pos.triggerIds]) this.cancelTrigger(this.st.triggers.get(id)!);
+    }
   }
 
   /**
@@ -248,10 +250,17 @@ export class OrderCommands {
   /** Reduce-only cut-back and unfunded-order expiry for every position the command touched (idempotent). */
   followUps(pos?: Position): void {
     const touched = this.ctx.positions;
-    for (const p of touched) this.settler.cutBack(p);
+    for (let i = 0; i < touched.length; i++) this.settler.cutBack(touched[i]!);
     if (pos !== undefined) this.settler.cutBack(pos);
     for (let i = 0; i < touched.length; i++) this.settler.expireUnfunded(touched[i]!, this.ctx.qtyBefore[i]!);
   }
+}
+
+/** The account's position record in a symbol where it has an open order (a miss is a bug). */
+function ownPosition(acc: Account, symbolId: number): Position {
+  const p = acc.positions.get(symbolId);
+  if (p === undefined) throw new Error(`no position record for user ${acc.userId} symbol ${symbolId}`);
+  return p;
 }
 
 function newOrder(cmd: PlaceOrder): OpenOrder {

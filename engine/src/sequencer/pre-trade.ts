@@ -18,15 +18,15 @@ import type { AmendOrder, PlaceOrder } from "@perpx/shared/commands";
 import { OrderType, Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import { FixedOverflowError, mul } from "@perpx/shared/fixed";
-import { crossRisk, positionOrderMargin } from "./account-risk.js";
 import {
+  inPriceBand,
   marketTakePrice,
   maxNotionalAtLeverage,
   notionalOf,
   openLossPerUnit,
-  priceBand,
   sideOrderMargin,
 } from "./margin.js";
+import { availableFor } from "./margin-cache.js";
 import { MatchOp, type MatchRequest } from "./match-port.js";
 import type { Account, OpenOrder, Position, SequencerState, SideOrders, SymbolState } from "./state.js";
 import { remainingOf, reserve } from "./state.js";
@@ -38,14 +38,23 @@ function isPrice(p: number, tick: number): boolean {
   return Number.isSafeInteger(p) && p > 0 && p % tick === 0;
 }
 
-/** Side aggregates with `qty` more at price/openLoss (a copy: what-if for checks). */
-function withOrder(s: SideOrders, qty: number, price: number, openLoss: number, ro: boolean): SideOrders {
-  return {
-    qty: s.qty + qty,
-    qtyPrice: s.qtyPrice + mul(qty, price),
-    qtyLoss: s.qtyLoss + mul(qty, openLoss),
-    roQty: s.roQty + (ro ? qty : 0),
-  };
+/** What-if side aggregates of the checks (scratch: read before the next prepare, never kept). */
+const whatIf: SideOrders = { qty: 0, qtyPrice: 0, qtyLoss: 0, roQty: 0 };
+
+/** `into` = side aggregates `s` with `qty` more at price/openLoss (what-if for checks; `into` may be `s`). */
+function withOrder(
+  into: SideOrders,
+  s: SideOrders,
+  qty: number,
+  price: number,
+  openLoss: number,
+  ro: boolean,
+): SideOrders {
+  into.qty = s.qty + qty;
+  into.qtyPrice = s.qtyPrice + mul(qty, price);
+  into.qtyLoss = s.qtyLoss + mul(qty, openLoss);
+  into.roQty = s.roQty + (ro ? qty : 0);
+  return into;
 }
 
 /** Order margin of `pos` if one side were `side` instead: the what-if used by the margin check. */
@@ -77,9 +86,9 @@ function exposureChecks(
       return RejectReason.MAX_POSITION_EXCEEDED;
     }
   }
-  const before = positionOrderMargin(pos, sym.factor);
-  const increase = orderMarginWith(pos, side, after, sym.factor) - before;
-  if (increase > 0 && increase > crossRisk(st, acc).available) return RejectReason.MARGIN_INSUFFICIENT;
+  const available = availableFor(st, acc, pos); // also refreshes pos.mOm (its order margin now)
+  const increase = orderMarginWith(pos, side, after, sym.factor) - pos.mOm;
+  if (increase > 0 && increase > available) return RejectReason.MARGIN_INSUFFICIENT;
   return RejectReason.NONE;
 }
 
@@ -116,9 +125,8 @@ export function preparePlace(
     if (mark <= 0) return RejectReason.PRICE_OUT_OF_BAND;
     bookPrice = marketTakePrice(cmd.side, mark, inst.marketTakeBound, inst.tickUnits);
     tif = cmd.tif === TimeInForce.FOK ? TimeInForce.FOK : TimeInForce.IOC;
-  } else if (mark > 0) {
-    const band = priceBand(mark, inst.pricePercentBand);
-    if (cmd.price < band.lo || cmd.price > band.hi) return RejectReason.PRICE_OUT_OF_BAND;
+  } else if (mark > 0 && !inPriceBand(cmd.price, mark, inst.pricePercentBand)) {
+    return RejectReason.PRICE_OUT_OF_BAND;
   }
   try {
     notionalOf(bookPrice, cmd.qty, sym.factor); // an order whose notional is not a safe integer is refused
@@ -135,7 +143,7 @@ export function preparePlace(
   }
   if (pos.orderIds.size >= inst.maxOpenOrders) return RejectReason.MAX_OPEN_ORDERS;
   if (!cmd.reduceOnly) {
-    const after = withOrder(own, cmd.qty, bookPrice, openLoss, false);
+    const after = withOrder(whatIf, own, cmd.qty, bookPrice, openLoss, false);
     const r = exposureChecks(st, acc, pos, sym, cmd.side, after, bookPrice);
     if (r !== RejectReason.NONE) return r;
   }
@@ -193,22 +201,20 @@ export function prepareAmend(
   const priceChanged = cmd.price !== o.price;
   if (!priceChanged && cmd.qty === o.origQty) return RejectReason.INVALID_PARAMETER;
   const mark = sym.markPrice;
-  if (priceChanged && mark > 0) {
-    const band = priceBand(mark, inst.pricePercentBand);
-    if (cmd.price < band.lo || cmd.price > band.hi) return RejectReason.PRICE_OUT_OF_BAND;
+  if (priceChanged && mark > 0 && !inPriceBand(cmd.price, mark, inst.pricePercentBand)) {
+    return RejectReason.PRICE_OUT_OF_BAND;
   }
   const oldRem = remainingOf(o);
   const newRem = cmd.qty - o.executedQty;
   const openLoss = priceChanged ? openLossPerUnit(o.side, cmd.price, mark) : o.openLoss;
   const own = o.side === Side.BUY ? pos.buy : pos.sell;
   // the side without this order, then with its new version
-  const without: SideOrders = {
-    qty: own.qty - oldRem,
-    qtyPrice: own.qtyPrice - mul(oldRem, o.bookPrice),
-    qtyLoss: own.qtyLoss - mul(oldRem, o.openLoss),
-    roQty: own.roQty - (o.reduceOnly ? oldRem : 0),
-  };
-  const after = withOrder(without, newRem, cmd.price, openLoss, o.reduceOnly);
+  const without = whatIf;
+  without.qty = own.qty - oldRem;
+  without.qtyPrice = own.qtyPrice - mul(oldRem, o.bookPrice);
+  without.qtyLoss = own.qtyLoss - mul(oldRem, o.openLoss);
+  without.roQty = own.roQty - (o.reduceOnly ? oldRem : 0);
+  const after = withOrder(whatIf, without, newRem, cmd.price, openLoss, o.reduceOnly);
   if (o.reduceOnly) {
     if (newRem > oldRem && after.roQty > Math.abs(pos.qty)) return RejectReason.REDUCE_ONLY_REJECTED;
   } else if (newRem > oldRem || priceChanged) {

@@ -14,7 +14,7 @@
 // taker walks the book monotonically; the end points decide every trigger of a monotone run).
 import { MarginType, WorkingType } from "@perpx/shared/domain";
 import { Ev } from "@perpx/shared/events";
-import type { CommandCtx } from "./command-ctx.js";
+import { type CommandCtx, empty } from "./command-ctx.js";
 import { Liquidator } from "./liquidation.js";
 import { maintenanceMargin, notionalOf, unrealizedPnl } from "./margin.js";
 import type { MatchPort } from "./match-port.js";
@@ -32,6 +32,7 @@ import {
   WARN_NUM,
 } from "./risk-index.js";
 import type { Account, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
+import { positionsOf } from "./state.js";
 
 const MARK = WorkingType.MARK_PRICE;
 const CONTRACT = WorkingType.CONTRACT_PRICE;
@@ -105,14 +106,14 @@ export class RiskEngine {
         continue;
       }
       this.head = 0;
-      this.evSymbol.length = 0;
-      this.evSource.length = 0;
-      this.evPrice.length = 0;
+      empty(this.evSymbol);
+      empty(this.evSource);
+      empty(this.evPrice);
       this.ctx.takeDirty(this.dirty);
-      for (const a of this.extraDirty) this.dirty.push(a);
-      this.extraDirty.length = 0;
+      for (let i = 0; i < this.extraDirty.length; i++) this.dirty.push(this.extraDirty[i]!);
+      empty(this.extraDirty);
       if (this.dirty.length > 0) {
-        for (const a of this.dirty) this.check(a);
+        for (let i = 0; i < this.dirty.length; i++) this.check(this.dirty[i]!);
         continue;
       }
       if (this.targetHead < this.targets.length) {
@@ -125,7 +126,7 @@ export class RiskEngine {
       }
       break;
     }
-    this.targets.length = 0;
+    empty(this.targets);
     this.targetHead = 0;
   }
 
@@ -136,7 +137,7 @@ export class RiskEngine {
     const sym = this.st.symbols.get(symbolId)!;
     const price = source === MARK ? sym.markPrice : this.evPrice[i]!;
     const fired = this.fired;
-    fired.length = 0;
+    empty(fired);
     if (price > 0) this.orders.triggers.book(symbolId, source).evaluate(price, fired);
     if (fired.length > 0) {
       const batch = fired.slice().sort((a, b) => a.key - b.key || a.orderId - b.orderId);
@@ -144,7 +145,7 @@ export class RiskEngine {
     }
     if (source === MARK && price > 0) {
       const crossed = this.crossed;
-      crossed.length = 0;
+      empty(crossed);
       this.index.crossed(symbolId, price, crossed);
       for (const userId of crossed) this.check(this.st.accounts.get(userId)!);
     }
@@ -157,7 +158,8 @@ export class RiskEngine {
   private check(acc: Account): void {
     const st = this.st;
     this.liquidator.stats.checks++;
-    for (const p of acc.positions.values()) this.index.remove(p);
+    const list = positionsOf(acc);
+    for (let i = 0; i < list.length; i++) this.index.remove(list[i]!);
     const lv = crossLevels(st, acc);
     if (lv.count > 0) {
       const mb = lv.marginBalance;
@@ -165,13 +167,15 @@ export class RiskEngine {
       acc.marginCalled = this.warn(acc, 0, mb, mm, acc.marginCalled);
       if (isLiquidatable(mb, mm)) this.target(acc, 0);
       else {
-        for (const p of acc.positions.values()) {
+        for (let i = 0; i < list.length; i++) {
+          const p = list[i]!;
           if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
           this.key(p, st.symbols.get(p.symbolId)!, mb, mm, lv.count);
         }
       }
     } else acc.marginCalled = false;
-    for (const p of acc.positions.values()) {
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
       if (p.marginType !== MarginType.ISOLATED) continue;
       if (p.qty === 0) {
         p.marginCalled = false;

@@ -28,10 +28,12 @@ import { mulDiv, RATE_SCALE, toSafe } from "@perpx/shared/fixed";
 import { IndexedHeap } from "./indexed-heap.js";
 import { maintenanceMargin, notionalOf, unrealizedPnl } from "./margin.js";
 import type { Account, Position, RiskItem, SequencerState, SymbolState } from "./state.js";
+import { positionsOf } from "./state.js";
 
 /** Margin-call warning level: margin balance ≤ 3/2 × maintenance margin. */
 export const WARN_NUM = 3;
 export const WARN_DEN = 2;
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /** |δ| cap, price units: keeps keys and notionals at the far end safe integers */
 const MAX_DELTA = 2 ** 40;
 
@@ -49,7 +51,9 @@ export function crossLevels(st: SequencerState, acc: Account): CrossLevels {
   let mb = acc.crossWallet;
   let mm = 0;
   let count = 0;
-  for (const p of acc.positions.values()) {
+  const list = positionsOf(acc);
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
     if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
     const sym = st.symbols.get(p.symbolId)!;
     mb += unrealizedPnl(p.qty, p.entryValue, sym.markPrice, sym.factor);
@@ -91,12 +95,14 @@ export class RiskIndex {
 
   /** Takes the position's entries out of its symbol's index. */
   remove(p: Position): void {
-    for (const item of [p.riskItem, p.recoverItem]) {
-      if (item.heapIndex < 0) continue;
-      const f = this.falls.get(p.symbolId);
-      if (f?.has(item)) f.remove(item);
-      else this.rises.get(p.symbolId)!.remove(item);
-    }
+    if (p.riskItem.heapIndex >= 0) this.removeItem(p.symbolId, p.riskItem);
+    if (p.recoverItem.heapIndex >= 0) this.removeItem(p.symbolId, p.recoverItem);
+  }
+
+  private removeItem(symbolId: number, item: RiskItem): void {
+    const f = this.falls.get(symbolId);
+    if (f?.has(item)) f.remove(item);
+    else this.rises.get(symbolId)!.remove(item);
   }
 
   /** Files an open position under its riskKey (and recoverKey when set). */
@@ -125,7 +131,7 @@ export class RiskIndex {
     this.falls.clear();
     this.rises.clear();
     for (const acc of st.accounts.values()) {
-      for (const p of acc.positions.values()) {
+      for (const p of positionsOf(acc)) {
         p.riskItem.heapIndex = -1;
         p.recoverItem.heapIndex = -1;
         if (p.qty !== 0) this.insert(p);
@@ -191,7 +197,13 @@ export function riskKeyOf(p: Position, sym: SymbolState, budget: number, kNum: n
 /** MMR of the bracket holding a notional (micro-USDT, BigInt: the far end of a move may be large). */
 function rateAt(sym: SymbolState, notional: bigint): number {
   const b = sym.inst.brackets;
-  for (const x of b) if (notional <= BigInt(x.notionalCap)) return x.maintMarginRate;
+  if (notional <= MAX_SAFE_BIG) {
+    // the usual case: compare as numbers (exact below 2^53), no BigInt per bracket
+    const n = Number(notional);
+    for (let i = 0; i < b.length; i++) if (n <= b[i]!.notionalCap) return b[i]!.maintMarginRate;
+    return b[b.length - 1]!.maintMarginRate;
+  }
+  for (let i = 0; i < b.length; i++) if (notional <= BigInt(b[i]!.notionalCap)) return b[i]!.maintMarginRate;
   return b[b.length - 1]!.maintMarginRate;
 }
 

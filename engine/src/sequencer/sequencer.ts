@@ -41,12 +41,13 @@ import { basisStats, fundingRate, intervalMs, nextFundingTime, payFunding, takeS
 import { canonicalInstrument, isValidInstrument, sameUnits } from "./instrument-rules.js";
 import type { LiquidationStats } from "./liquidation.js";
 import { unrealizedPnl } from "./margin.js";
+import { availableOf } from "./margin-cache.js";
 import { computeMark } from "./mark-price.js";
 import { type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { OrderCommands } from "./order-commands.js";
 import { RiskEngine } from "./risk-engine.js";
 import { decodeState, encodeState } from "./snapshot.js";
-import type { Account, OpenOrder, Position, SymbolState, TriggerOrder } from "./state.js";
+import type { Account, Countdown, OpenOrder, Position, SymbolState, TriggerOrder } from "./state.js";
 import { newSymbolState, SequencerState } from "./state.js";
 
 export interface Solvency {
@@ -71,6 +72,9 @@ export class Sequencer {
   private readonly countdowns: Countdowns;
   private readonly sampleReq = new MatchRequest();
   private readonly sampleReport = new MatchReport();
+  /** a due dead-man switch cancels the user's orders on the symbol (bound once: no closure per command) */
+  private readonly fireCountdown = (c: Countdown): void =>
+    this.orders.cancelAllOf(this.st.accounts.get(c.userId)!, c.symbolId);
 
   constructor(opts: { matcher: MatchPort; instruments?: readonly Instrument[] }) {
     const state = restoring;
@@ -118,7 +122,7 @@ export class Sequencer {
     const cmd = lc.cmd;
     const ctx = this.ctx;
     ctx.begin(lc.seq, cmd.ts, out, BalanceReason.ORDER);
-    this.countdowns.due(cmd.ts, (c) => this.orders.cancelAllOf(this.st.accounts.get(c.userId)!, c.symbolId));
+    this.countdowns.due(cmd.ts, this.fireCountdown);
     let reason: RejectReason = RejectReason.NONE;
     let userId = 0;
     let ref = "";
@@ -151,17 +155,14 @@ export class Sequencer {
         break;
       case Op.PLACE_ORDER:
         userId = cmd.userId;
-        ref = String(cmd.orderId);
         reason = this.orders.placeOrder(cmd);
         break;
       case Op.AMEND_ORDER:
         userId = cmd.userId;
-        ref = String(cmd.orderId);
         reason = this.orders.amendOrder(cmd);
         break;
       case Op.CANCEL_ORDER:
         userId = cmd.userId;
-        ref = String(cmd.orderId);
         reason = this.orders.cancelOrder(cmd);
         break;
       case Op.CANCEL_ALL:
@@ -190,6 +191,10 @@ export class Sequencer {
         reason = RejectReason.INVALID_PARAMETER;
     }
     if (reason !== RejectReason.NONE) {
+      // the reject's ref is built only for a reject (no string per accepted order command)
+      if (cmd.op === Op.PLACE_ORDER || cmd.op === Op.AMEND_ORDER || cmd.op === Op.CANCEL_ORDER) {
+        ref = String(cmd.orderId);
+      }
       out.push({
         ev: Ev.REJECT,
         seq: lc.seq,
@@ -281,6 +286,7 @@ export class Sequencer {
     });
     if (mark === sym.markPrice) return false;
     sym.markPrice = mark;
+    this.st.markStamp++;
     this.riskEngine.onMarkChange(sym.inst.symbolId);
     return true;
   }
@@ -369,6 +375,14 @@ export class Sequencer {
   }
   symbol(symbolId: number): Readonly<SymbolState> | undefined {
     return this.st.symbols.get(symbolId);
+  }
+  /**
+   * The available balance as the margin checks see it: from the running totals (margin-cache.ts), which
+   * must equal `risk(userId).available` (computed from scratch) at all times (tests compare them).
+   */
+  availableBalance(userId: number): number | undefined {
+    const acc = this.st.accounts.get(userId);
+    return acc === undefined ? undefined : availableOf(this.st, acc);
   }
   risk(userId: number): CrossRisk | undefined {
     const acc = this.st.accounts.get(userId);

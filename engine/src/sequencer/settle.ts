@@ -7,10 +7,10 @@ import { RejectReason } from "@perpx/shared/errors";
 import { Ev, type OrderEvent } from "@perpx/shared/events";
 import { add, mul } from "@perpx/shared/fixed";
 import { PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
-import { crossRisk } from "./account-risk.js";
 import type { CommandCtx } from "./command-ctx.js";
 import { applyFill, isolatedFundPrice } from "./fills.js";
 import { feeOf } from "./margin.js";
+import { availableOf } from "./margin-cache.js";
 import { MatchOp, type MatchPort, MatchReport, MatchRequest, ReportKind } from "./match-port.js";
 import type { OpenOrder, Position, SequencerState } from "./state.js";
 import { positionOf, remainingOf, reserve } from "./state.js";
@@ -331,7 +331,7 @@ export class Settler {
     const buyLost = (qtyBefore < 0 ? -qtyBefore : 0) > (pos.qty < 0 ? -pos.qty : 0) && pos.buy.qty > 0;
     if (!sellLost && !buyLost) return;
     const acc = this.st.accounts.get(pos.userId)!;
-    if (crossRisk(this.st, acc).available >= 0) return;
+    if (availableOf(this.st, acc) >= 0) return;
     const ids = [...pos.orderIds].reverse();
     for (const id of ids) {
       const o = this.st.orders.get(id)!;
@@ -343,7 +343,7 @@ export class Settler {
       o.status = OrderStatus.EXPIRED;
       o.rejectReason = RejectReason.MARGIN_INSUFFICIENT;
       this.ctx.out[this.ctx.out.length - 1] = orderEventOf(this.ctx, o);
-      if (crossRisk(this.st, acc).available >= 0) return;
+      if (availableOf(this.st, acc) >= 0) return;
     }
   }
 

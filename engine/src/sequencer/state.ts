@@ -80,6 +80,18 @@ export interface Position {
   readonly recoverItem: RiskItem;
   /** ISOLATED: a margin call was sent and the position has not been back above the warning level since */
   marginCalled: boolean;
+  /** scratch of the command being applied (command-ctx.ts): the stamp of the command that touched it */
+  ctxStamp: number;
+  /**
+   * Derived margin figures (margin-cache.ts; not state, never encoded): this position's order margin,
+   * and — cross, open — its UPnL and IM at mark; `mStale` = to be recomputed. `owner` is the account
+   * whose running totals include them (null until the account's first full computation).
+   */
+  mStale: boolean;
+  mOm: number;
+  mUpnl: number;
+  mIm: number;
+  owner: Account | null;
 }
 
 export function newPosition(userId: number, inst: Instrument): Position {
@@ -100,7 +112,24 @@ export function newPosition(userId: number, inst: Instrument): Position {
     riskItem: { heapIndex: -1, key: 0, userId },
     recoverItem: { heapIndex: -1, key: 0, userId },
     marginCalled: false,
+    ctxStamp: 0,
+    mStale: false,
+    mOm: 0,
+    mUpnl: 0,
+    mIm: 0,
+    owner: null,
   };
+}
+
+/**
+ * A figure the margin cache derives from this position (side aggregates, size, entry value, leverage,
+ * margin type) changed: call after every such change (margin-cache.ts).
+ */
+export function staleMargin(pos: Position): void {
+  if (pos.mStale) return;
+  pos.mStale = true;
+  const acc = pos.owner;
+  if (acc?.mValid) acc.mStaleList.push(pos);
 }
 
 export interface Account {
@@ -115,6 +144,41 @@ export interface Account {
   readonly positions: Map<number, Position>;
   /** every clientOrderId the user ever used → its orderId (unique for ever, SPEC §4) */
   readonly clientOrderIds: Map<string, number>;
+  /**
+   * Scratch of the command being applied (command-ctx.ts; not state, never encoded): the stamp of the
+   * command that touched it, its slot in that command's touched list, and the stamp of the risk engine's
+   * dirty list it is in.
+   */
+  ctxStamp: number;
+  ctxSlot: number;
+  dirtyStamp: number;
+  /** `positions` as an array in the same order (derived, see positionsOf) */
+  readonly positionList: Position[];
+  /**
+   * Running margin totals (margin-cache.ts; derived, never encoded): Σ order margin, Σ cross UPnL and
+   * Σ cross IM at the marks of `markStamp`; valid when `mValid`; `mStaleList` = positions whose figures
+   * changed since.
+   */
+  mValid: boolean;
+  mStamp: number;
+  mOm: number;
+  mUpnl: number;
+  mIm: number;
+  readonly mStaleList: Position[];
+}
+
+/**
+ * The account's positions in `positions` order, as an array (hot loops: no Map iterator per walk).
+ * Positions are never removed from an account, so the list is current whenever its length matches;
+ * otherwise (new position, restored account) it is rebuilt.
+ */
+export function positionsOf(acc: Account): readonly Position[] {
+  const list = acc.positionList;
+  if (list.length !== acc.positions.size) {
+    list.length = 0;
+    for (const p of acc.positions.values()) list.push(p);
+  }
+  return list;
 }
 
 export function newAccount(userId: number): Account {
@@ -125,6 +189,16 @@ export function newAccount(userId: number): Account {
     marginCalled: false,
     positions: new Map(),
     clientOrderIds: new Map(),
+    ctxStamp: 0,
+    ctxSlot: 0,
+    dirtyStamp: 0,
+    positionList: [],
+    mValid: false,
+    mStamp: 0,
+    mOm: 0,
+    mUpnl: 0,
+    mIm: 0,
+    mStaleList: [],
   };
 }
 
@@ -186,6 +260,7 @@ export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1):
   s.qtyPrice += mul(q, o.bookPrice);
   s.qtyLoss += mul(q, o.openLoss);
   if (o.reduceOnly) s.roQty += q;
+  staleMargin(pos);
 }
 
 /** Per instrument: the definition and the prices the sequencer keeps. */
@@ -254,6 +329,8 @@ export class SequencerState {
   netDeposits = 0;
   insuranceFund = 0;
   feeAccount = 0;
+  /** counts mark changes (derived, never encoded): the margin cache's totals at mark are per stamp */
+  markStamp = 0;
   readonly symbols = new Map<number, SymbolState>();
   readonly accounts = new Map<number, Account>();
   /** every open order by orderId, in placement order */
@@ -271,6 +348,8 @@ export class SequencerState {
     if (p === undefined) {
       p = newPosition(account.userId, sym.inst);
       account.positions.set(sym.inst.symbolId, p);
+      // flat, no orders: all its cached figures are 0, so the account's totals stay valid
+      if (account.mValid) p.owner = account;
     }
     return p;
   }

@@ -72,6 +72,7 @@ function runRandom(seed: number, total: number): Run {
       const outC: EngineEvent[] = [];
       c.apply({ seq, cmd }, outC);
       assert.deepEqual(outC, outA, `restored engine diverged at seq ${seq}`);
+      if (seq % 100 === 0) check(c, seq);
     }
     check(a, seq);
     if (seq % 250 === 0) checkBooks(a, portA, seq);
@@ -178,6 +179,9 @@ function check(s: Sequencer, seq: number): void {
         );
     }
     const r = s.risk(u)!;
+    // the running margin totals the margin checks use (margin-cache.ts) equal the from-scratch figure
+    if (s.availableBalance(u) !== r.available)
+      assert.fail(`seq ${seq}: user ${u} cached available ${s.availableBalance(u)} ≠ ${r.available}`);
     if (crossOpen > 0 && r.marginBalance <= r.maintMargin)
       assert.fail(`seq ${seq}: user ${u} left liquidatable (${r.marginBalance} ≤ ${r.maintMargin})`);
     if (crossOpen === 0 && acc.crossWallet < 0)

@@ -1,0 +1,87 @@
+// Running margin totals per account, so the margin check of a place/amend costs O(1) instead of a walk
+// over every position of the account (account-risk.ts crossRisk is the from-scratch definition; this
+// file must always agree with its `available`). Owner: the sequencer; everything here is derived — not
+// in snapshots, not in the state hash — and rebuilt lazily after a restore.
+//
+//   available = cross wallet + Σ cross UPnL at mark − Σ cross position IM − Σ order margin
+//
+// Each position caches its own share (state.ts: mOm, mUpnl, mIm) and each account the sums. A position
+// whose side aggregates, size, entry value, leverage or margin type changed is marked with
+// `staleMargin(pos)` by the code that changed it (reserve, applyFill, the liquidation fill, SET_LEVERAGE,
+// SET_MARGIN_TYPE) and queued on its account; `availableOf` re-derives only the queued positions. A mark
+// change anywhere bumps `SequencerState.markStamp`, and an account whose totals are from another stamp is
+// recomputed in full (the walk crossRisk does) on its next check: between mark changes every check is
+// O(1 + positions changed since the last one). The cross wallet is read live.
+//
+// Invariant (the randomized tests compare after every command): for every account,
+//   availableOf(st, acc) === crossRisk(st, acc).available.
+import { MarginType } from "@perpx/shared/domain";
+import { positionOrderMargin } from "./account-risk.js";
+import { initialMargin, notionalOf, unrealizedPnl } from "./margin.js";
+import type { Account, Position, SequencerState } from "./state.js";
+import { positionsOf } from "./state.js";
+
+/** Re-derives one position's shares (order margin; UPnL and IM at mark when cross and open). */
+function refresh(st: SequencerState, p: Position): void {
+  const sym = st.symbols.get(p.symbolId)!;
+  p.mOm = p.buy.qty !== 0 || p.sell.qty !== 0 ? positionOrderMargin(p, sym.factor) : 0;
+  if (p.qty !== 0 && p.marginType === MarginType.CROSSED) {
+    const mark = sym.markPrice;
+    p.mUpnl = unrealizedPnl(p.qty, p.entryValue, mark, sym.factor);
+    p.mIm = initialMargin(notionalOf(mark, p.qty, sym.factor), p.leverage);
+  } else {
+    p.mUpnl = 0;
+    p.mIm = 0;
+  }
+  p.mStale = false;
+}
+
+/** Recomputes every share and the sums of the account at the current marks. */
+function rebuild(st: SequencerState, acc: Account): void {
+  let om = 0;
+  let upnl = 0;
+  let im = 0;
+  for (const p of positionsOf(acc)) {
+    p.owner = acc;
+    refresh(st, p);
+    om += p.mOm;
+    upnl += p.mUpnl;
+    im += p.mIm;
+  }
+  acc.mOm = om;
+  acc.mUpnl = upnl;
+  acc.mIm = im;
+  acc.mStamp = st.markStamp;
+  const list = acc.mStaleList;
+  while (list.length > 0) list.pop(); // not `length = 0`: that drops the backing store
+  acc.mValid = true;
+}
+
+/** The account's available balance (crossRisk(st, acc).available), from the running totals. */
+export function availableOf(st: SequencerState, acc: Account): number {
+  if (!acc.mValid || acc.mStamp !== st.markStamp) rebuild(st, acc);
+  else {
+    const list = acc.mStaleList;
+    if (list.length > 0) {
+      for (let p = list.pop(); p !== undefined; p = list.pop()) {
+        acc.mOm -= p.mOm;
+        acc.mUpnl -= p.mUpnl;
+        acc.mIm -= p.mIm;
+        refresh(st, p);
+        acc.mOm += p.mOm;
+        acc.mUpnl += p.mUpnl;
+        acc.mIm += p.mIm;
+      }
+    }
+  }
+  return acc.crossWallet + acc.mUpnl - acc.mIm - acc.mOm;
+}
+
+/**
+ * availableOf for a check about one of the account's positions: afterwards `pos.mOm` is its current
+ * order margin (positionOrderMargin).
+ */
+export function availableFor(st: SequencerState, acc: Account, pos: Position): number {
+  if (pos.owner !== acc) acc.mValid = false; // not yet in the totals (restored account): full rebuild
+  return availableOf(st, acc);
+}
