@@ -1,40 +1,12 @@
 // Shared set-up of the Kafka integration tests: a random topic prefix per test file (so parallel runs
 // and other engineers never collide), the topics created for it, and their deletion afterwards.
-import { randomBytes } from "node:crypto";
 import { type Command, Op } from "@perpx/shared/commands";
 import { OrderType, Side, StpMode, TimeInForce, WorkingType } from "@perpx/shared/domain";
-import type { Admin, Kafka } from "kafkajs";
-import { brokersFromEnv, makeKafka } from "../../src/log/kafka/client.js";
-import { deleteTopics, ensureTopics, KafkaNames } from "../../src/log/kafka/topics.js";
+import { openScratchTopics, type ScratchTopics } from "../../src/log/kafka/scratch-topics.js";
 
-export interface KafkaEnv {
-  kafka: Kafka;
-  admin: Admin;
-  names: KafkaNames;
-  cleanup(): Promise<void>;
-}
-
-export async function kafkaEnv(tag: string): Promise<KafkaEnv> {
-  const brokers = brokersFromEnv();
-  const kafka = makeKafka({ brokers, clientId: `perpx-it-${tag}` });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-  } catch (e) {
-    throw new Error(`Kafka not reachable at ${brokers.join(",")} (${(e as Error).message}); run \`make up\``);
-  }
-  const names = new KafkaNames(`it-${tag}-${randomBytes(4).toString("hex")}.`);
-  await ensureTopics(admin, names, 1);
-  return {
-    kafka,
-    admin,
-    names,
-    async cleanup() {
-      await deleteTopics(admin, names).catch(() => undefined);
-      await admin.disconnect();
-    },
-  };
-}
+/** the topics of one test file under a random prefix (engine/src/log/kafka/scratch-topics.ts) */
+export type KafkaEnv = ScratchTopics;
+export const kafkaEnv = openScratchTopics;
 
 export function deposit(userId: number, txId: string, amount = 1_000_000): Command {
   return { op: Op.DEPOSIT, ts: 1_700_000_000_000, userId, amount, txId };

@@ -3,9 +3,7 @@
 // touches another engineer's database, topics or keys.
 import { randomBytes } from "node:crypto";
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
-import { brokersFromEnv, makeKafka } from "@perpx/engine/log/kafka/client";
-import { deleteTopics, ensureTopics, KafkaNames } from "@perpx/engine/log/kafka/topics";
-import type { Admin, Kafka } from "kafkajs";
+import { openScratchTopics, type ScratchTopics } from "@perpx/engine/log/kafka/scratch-topics";
 import {
   createDbPool,
   dropDatabase,
@@ -58,38 +56,9 @@ export async function mysqlEnv(tag: string): Promise<MysqlEnv> {
   };
 }
 
-export interface KafkaEnv {
-  kafka: Kafka;
-  admin: Admin;
-  names: KafkaNames;
-  cleanup(): Promise<void>;
-}
-
-export async function kafkaEnv(tag: string): Promise<KafkaEnv> {
-  const brokers = brokersFromEnv();
-  const kafka = makeKafka({ brokers, clientId: `perpx-it-${tag}` });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-  } catch (e) {
-    throw new Error(`Kafka not reachable at ${brokers.join(",")} (${(e as Error).message}); run \`make up\``);
-  }
-  const names = new KafkaNames(`it-${tag}-${randomBytes(4).toString("hex")}.`);
-  await ensureTopics(admin, names, 1);
-  return {
-    kafka,
-    admin,
-    names,
-    async cleanup() {
-      await deleteTopics(admin, names).catch(() => undefined);
-      const groups = (await admin.listGroups().catch(() => ({ groups: [] }))).groups
-        .map((g) => g.groupId)
-        .filter((g) => g.startsWith(names.prefix));
-      if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-      await admin.disconnect();
-    },
-  };
-}
+/** the topics of one test file under a random prefix (engine/src/log/kafka/scratch-topics.ts) */
+export type KafkaEnv = ScratchTopics;
+export const kafkaEnv = openScratchTopics;
 
 /**
  * A TCP proxy in front of a real server, to simulate an outage without stopping the shared service:
