@@ -33,6 +33,8 @@ export class Ledger {
   places = 0;
   cancels = 0;
   cancelAcks = 0;
+  /** 503 LOG_UNAVAILABLE answers (the journal could not write: nothing acknowledged) */
+  unavailable = 0;
   /** 4xx answers (a catalog rejection, e.g. not enough margin or an already closed order) */
   rejected = 0;
   /** unknown-outcome places retried after a restart: the first attempt had been logged / had not */
@@ -114,6 +116,10 @@ export class OrderFlow {
     }
     if (r.status >= 400 && r.status < 500) {
       this.ledger.rejected++;
+      return true;
+    }
+    if (r.status === 503 && obj(r.body).error === "LOG_UNAVAILABLE") {
+      this.ledger.unavailable++;
       return true;
     }
     throw new Error(`place ${req.body.clientOrderId}: unexpected ${r.status} ${JSON.stringify(r.body)}`);
