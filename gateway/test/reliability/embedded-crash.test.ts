@@ -15,11 +15,11 @@
 // PERPX_KILLS. Figures are printed as `# embedded-crash {...}` and written to
 // artifacts/reliability/embedded-crash.json.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { RestClient } from "../embedded/client.js";
+import { obj, RestClient } from "../embedded/client.js";
 import { adminKeyOf, type ExchangeProcess, freePorts, startExchange } from "./support/exchange-process.js";
 import { Ledger, OrderFlow, Rng, setUpTraders } from "./support/traffic.js";
 import {
@@ -50,6 +50,9 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
     const ledger = new Ledger();
     const flow = new OrderFlow(rng, ledger, `k${SEED}`);
     let snapshotKills = 0;
+    let tornSnapshotWrites = 0;
+    let killedBeforeDurable = 0;
+    let requestedSnapshot = 0;
     let restartMs = 0;
     for (let kill = 0; kill < KILLS; kill++) {
       let stop = false;
@@ -59,11 +62,19 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
         // the engine serializes, then a worker compresses and writes: kill somewhere in there
         const r = await admin.post("/api/v1/admin/snapshot?wait=false", {});
         assert.equal(r.status, 202, JSON.stringify(r.body));
-        await sleep(rng.range(0, 15));
+        requestedSnapshot = Number(obj(r.body).seq);
+        await sleep(rng.range(0, 40));
         snapshotKills++;
       }
       const exit = await ex.kill();
       assert.equal(exit.signal, "SIGKILL", `kill ${kill}: the process was running`);
+      // a snapshot write cut short leaves its temp file (removed by the next start)
+      const snaps = readdirSync(join(dataDir, "snapshots"));
+      if (snaps.some((n) => n.endsWith(".tmp"))) tornSnapshotWrites++;
+      // the requested snapshot (at or after the SNAPSHOT command's seq) is not durable yet
+      const durable = snaps.filter((n) => n.endsWith(".snap")).map((n) => Number(/\d+/.exec(n)?.[0]));
+      if (requestedSnapshot > 0 && !durable.some((seq) => seq >= requestedSnapshot)) killedBeforeDurable++;
+      requestedSnapshot = 0;
       stop = true;
       await load;
       const t1 = Date.now();
@@ -94,6 +105,8 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
       seed: SEED,
       kills: KILLS,
       killsRightAfterSnapshotRequest: snapshotKills,
+      killsThatLeftASnapshotTempFile: tornSnapshotWrites,
+      killsBeforeTheRequestedSnapshotWasDurable: killedBeforeDurable,
       placesSent: ledger.places,
       ackedOrders: ledger.acked.size,
       foundViaApi: found,
@@ -102,6 +115,8 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
       cancelsSent: ledger.cancels,
       cancelAcks: ledger.cancelAcks,
       rejected4xx: ledger.rejected,
+      rejectedBy: Object.fromEntries(ledger.rejectedBy),
+      unavailable503: ledger.unavailable,
       unknownPlacesResolvedAsAlreadyLogged: ledger.resolvedAsDuplicate,
       unknownPlacesResolvedAsNew: ledger.resolvedAsNew,
       unknownCancelsRetried: ledger.unknownCancelRetries,

@@ -37,10 +37,18 @@ export class Ledger {
   unavailable = 0;
   /** 4xx answers (a catalog rejection, e.g. not enough margin or an already closed order) */
   rejected = 0;
+  /** 4xx answers by catalog name and request kind, e.g. "cancel UNKNOWN_ORDER" */
+  readonly rejectedBy = new Map<string, number>();
   /** unknown-outcome places retried after a restart: the first attempt had been logged / had not */
   resolvedAsDuplicate = 0;
   resolvedAsNew = 0;
   unknownCancelRetries = 0;
+
+  reject(kind: string, r: Reply): void {
+    this.rejected++;
+    const k = `${kind} ${String(obj(r.body).error)}`;
+    this.rejectedBy.set(k, (this.rejectedBy.get(k) ?? 0) + 1);
+  }
 
   /** Records a 2xx answer to a place; fails on a second, different orderId for one clientOrderId. */
   ack(req: PlaceRequest, r: Reply): AckedOrder {
@@ -115,7 +123,7 @@ export class OrderFlow {
       return true;
     }
     if (r.status >= 400 && r.status < 500) {
-      this.ledger.rejected++;
+      this.ledger.reject("place", r);
       return true;
     }
     if (r.status === 503 && obj(r.body).error === "LOG_UNAVAILABLE") {
@@ -133,7 +141,7 @@ export class OrderFlow {
       return r !== undefined;
     }
     if (r.status === 200 || r.status === 202) this.ledger.cancelAcks++;
-    else if (r.status >= 400 && r.status < 500) this.ledger.rejected++;
+    else if (r.status >= 400 && r.status < 500) this.ledger.reject("cancel", r);
     else throw new Error(`cancel ${orderId}: unexpected ${r.status} ${JSON.stringify(r.body)}`);
     return true;
   }
