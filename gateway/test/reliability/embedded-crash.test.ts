@@ -11,7 +11,7 @@
 //   - `make replay` says MATCHES with the same full-replay hash; conservation holds (admin solvency view
 //     reads 0 and the full replay's difference is 0);
 //   - a SIGTERM stops it cleanly (exit 0).
-// Kills: 3 (short, in `make test`), 24 with PERPX_RELIABILITY=long (`make test-reliability`), or
+// Kills: 3 (short, in `make test`), 40 with PERPX_RELIABILITY=long (`make test-reliability`), or
 // PERPX_KILLS. Figures are printed as `# embedded-crash {...}` and written to
 // artifacts/reliability/embedded-crash.json.
 import assert from "node:assert/strict";
@@ -31,7 +31,7 @@ import {
 } from "./support/verify.js";
 
 const LONG = process.env.PERPX_RELIABILITY === "long";
-const KILLS = Number(process.env.PERPX_KILLS ?? (LONG ? 24 : 3));
+const KILLS = Number(process.env.PERPX_KILLS ?? (LONG ? 40 : 3));
 const SEED = 10_024;
 const REPORT = new URL("../../../../artifacts/reliability/embedded-crash.json", import.meta.url);
 
@@ -100,6 +100,8 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
     const hash = await checkStateHash(dataDir, snapSeq);
 
     assert.ok(ledger.acked.size >= KILLS * 20, `${ledger.acked.size} acknowledged orders`);
+    const orderIds = new Set([...ledger.acked.values()].map((a) => a.orderId));
+    assert.equal(orderIds.size, ledger.acked.size, "no orderId acknowledged for two clientOrderIds");
     const report = {
       variant: LONG ? "long" : "short",
       seed: SEED,
