@@ -100,6 +100,7 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
     const hash = await checkStateHash(dataDir, snapSeq);
 
     assert.ok(ledger.acked.size >= KILLS * 20, `${ledger.acked.size} acknowledged orders`);
+    assert.ok(hash.trades > 0, "orders crossed: trades happened");
     const orderIds = new Set([...ledger.acked.values()].map((a) => a.orderId));
     assert.equal(orderIds.size, ledger.acked.size, "no orderId acknowledged for two clientOrderIds");
     const report = {
@@ -123,6 +124,7 @@ test(`embedded exchange: ${KILLS} × SIGKILL under signed order load loses no ac
       unknownPlacesResolvedAsNew: ledger.resolvedAsNew,
       unknownCancelsRetried: ledger.unknownCancelRetries,
       journalCommands: journal.lastSeq,
+      trades: hash.trades,
       snapshotSeq: snapSeq,
       liveHashEqualsCleanReplay: hash.liveHash === hash.replayHashAtSnapshot,
       fullReplayHash: hash.fullHash,

@@ -14,8 +14,8 @@ import { InThreadMatchPort } from "@perpx/engine/sequencer/match-port";
 import { Sequencer } from "@perpx/engine/sequencer/sequencer";
 import { SnapshotStore } from "@perpx/engine/snapshot/snapshot-store";
 import { Op } from "@perpx/shared/commands";
-import type { EngineEvent } from "@perpx/shared/events";
-import { obj, type RestClient } from "../../embedded/client.js";
+import { type EngineEvent, Ev } from "@perpx/shared/events";
+import { arr, obj, type RestClient } from "../../embedded/client.js";
 import { NODE_FLAGS } from "./exchange-process.js";
 import { type AckedOrder, type Ledger, SYMBOL, type Trader } from "./traffic.js";
 
@@ -36,6 +36,25 @@ export async function checkAckedViaApi(traders: readonly Trader[], ledger: Ledge
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
+  // and the other way round: every order the API lists (open orders, the latest 1 000 of the history)
+  // is an acknowledged one, under its acknowledged orderId, listed once
+  for (const t of traders) {
+    for (const path of [
+      `/api/v1/orders/open?symbol=${SYMBOL}`,
+      `/api/v1/orders?symbol=${SYMBOL}&limit=1000`,
+    ]) {
+      const r = await t.api.get(path);
+      assert.equal(r.status, 200, path);
+      const seen = new Set<string>();
+      for (const o of arr(r.body)) {
+        const id = String(o.orderId);
+        assert.ok(!seen.has(id), `${path}: order ${id} listed twice`);
+        seen.add(id);
+        const a = ledger.acked.get(`${t.userId}/${String(o.clientOrderId)}`);
+        assert.equal(a?.orderId, id, `${path}: order ${id} (${String(o.clientOrderId)}) was acknowledged`);
+      }
+    }
+  }
   return found;
 }
 
@@ -45,7 +64,6 @@ export interface JournalFacts {
   /** clientOrderIds written more than once for one user */
   duplicateClientIds: number;
   duplicateOrderIds: number;
-  trades: number;
 }
 
 /** Reads the whole journal: one PLACE_ORDER per acknowledged clientOrderId, orderIds unique. */
@@ -76,7 +94,7 @@ export async function checkJournal(dataDir: string, ledger: Ledger): Promise<Jou
   const dupO = [...orderIds.values()].filter((n) => n > 1).length;
   assert.equal(dupC, 0, "no clientOrderId written twice");
   assert.equal(dupO, 0, "no orderId written twice");
-  return { lastSeq, placeCommands: coids.size, duplicateClientIds: dupC, duplicateOrderIds: dupO, trades: 0 };
+  return { lastSeq, placeCommands: coids.size, duplicateClientIds: dupC, duplicateOrderIds: dupO };
 }
 
 export interface HashFacts {
@@ -86,6 +104,8 @@ export interface HashFacts {
   fullHash: string;
   fullSeq: number;
   solvencyDifference: number;
+  /** TRADE events of the full replay */
+  trades: number;
   replayToolOutput: string;
 }
 
@@ -107,11 +127,13 @@ export async function checkStateHash(dataDir: string, snapshotSeq: number): Prom
     const clean = new Sequencer({ matcher: port() });
     const out: EngineEvent[] = [];
     let atSnapshot = "";
+    let trades = 0;
     for (;;) {
       const batch = await log.read(clean.lastSeq + 1, 8192);
       if (batch.length === 0) break;
       for (const lc of batch) {
         clean.apply(lc, out);
+        for (const e of out) if (e.ev === Ev.TRADE) trades++;
         out.length = 0;
         if (lc.seq === snap.seq) atSnapshot = clean.stateHash();
       }
@@ -128,6 +150,7 @@ export async function checkStateHash(dataDir: string, snapshotSeq: number): Prom
       fullHash,
       fullSeq: clean.lastSeq,
       solvencyDifference,
+      trades,
     };
   } finally {
     await log.close();
