@@ -9,7 +9,7 @@ STAMP := node_modules/.perpx-installed
 # 20–30 % less CPU per command with the journal on)
 ENGINE_NODE_FLAGS ?= --max-semi-space-size=64
 
-.PHONY: help setup build build-web chromium run test test-unit test-integration test-stress test-e2e lint \
+.PHONY: help setup build build-web chromium run test test-unit test-integration test-stress test-reliability test-e2e lint \
         format typecheck up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics \
         migrate topics lag run-engine run-gateway run-savers
 
@@ -57,7 +57,7 @@ test-unit: build ## unit, scenario and short stress tests
 	@echo "==> unit tests"
 	@$(NPM) run -s test:unit
 
-test-integration: build ## integration tests against real MariaDB, Redis, Kafka (run `make up` first)
+test-integration: build ## integration tests and short reliability variants against real MariaDB, Redis, Kafka (run `make up` first)
 	@echo "==> integration tests"
 	@$(NPM) run -s test:integration
 
@@ -71,6 +71,11 @@ chromium: ## install Debian's chromium for the browser tests if /usr/bin/chromiu
 test-stress: build ## long stress variants (ring, differential)
 	@echo "==> stress tests (long variants)"
 	@$(NPM) run -s test:stress
+
+# bounded: the whole suite is cut at 30 min (the embedded tests take ≤ 12, the distributed ones ≤ 15)
+test-reliability: build up ## long reliability variants: kills under load, storage faults, money soak (≤ 30 min; docs/RELIABILITY.md)
+	@echo "==> reliability tests (long variants; reports in artifacts/reliability/)"
+	@timeout --signal=TERM 1800 node scripts/run-tests.mjs reliability
 
 up: ## make MariaDB, Redis and Kafka reachable on 127.0.0.1 (idempotent)
 	@echo "==> services up"

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs the compiled node:test files of one suite. node:test on Node 20 does not expand globs, so this
 // script lists the files itself and passes them explicitly.
-//   unit         every *.test.js under a workspace's dist/ except test/integration and test/e2e
-//                (unit tests next to the code, scenario tests, the short stress variants)
-//   integration  */dist/test/integration/**  (real MariaDB, Redis, Kafka: run `make up` first)
+//   unit         every *.test.js under a workspace's dist/ except test/integration, test/reliability
+//                and test/e2e (unit tests next to the code, scenario tests, the short stress variants)
+//   integration  */dist/test/integration/** and */dist/test/reliability/** (the short reliability
+//                variants; real MariaDB, Redis, Kafka: run `make up` first)
+//   reliability  */dist/test/reliability/** with PERPX_RELIABILITY=long (crash, storage-fault and soak
+//                long variants: `make test-reliability`, docs/RELIABILITY.md)
 //   stress       */dist/test/stress/** with PERPX_STRESS=long (the long variants)
 //   e2e          */dist/test/e2e/**
 import { spawnSync } from "node:child_process";
@@ -25,15 +28,16 @@ function walk(dir, out) {
   return out;
 }
 
+const under = (rel, dir) => rel.includes(`${sep}test${sep}${dir}${sep}`);
 const inSuite = {
-  unit: (rel) =>
-    !rel.includes(`${sep}test${sep}integration${sep}`) && !rel.includes(`${sep}test${sep}e2e${sep}`),
-  integration: (rel) => rel.includes(`${sep}test${sep}integration${sep}`),
+  unit: (rel) => !under(rel, "integration") && !under(rel, "reliability") && !under(rel, "e2e"),
+  integration: (rel) => under(rel, "integration") || under(rel, "reliability"),
+  reliability: (rel) => under(rel, "reliability"),
   stress: (rel) => rel.includes(`${sep}test${sep}stress${sep}`),
   e2e: (rel) => rel.includes(`${sep}test${sep}e2e${sep}`),
 }[suite];
 if (!inSuite) {
-  console.error(`unknown suite ${suite}: unit | integration | stress | e2e`);
+  console.error(`unknown suite ${suite}: unit | integration | reliability | stress | e2e`);
   process.exit(2);
 }
 
@@ -51,6 +55,8 @@ if (files.length === 0) {
 console.log(`[test:${suite}] ${files.length} files`);
 const env = { ...process.env };
 if (suite === "stress") env.PERPX_STRESS = "long";
+if (suite === "reliability") env.PERPX_RELIABILITY = "long";
+else delete env.PERPX_RELIABILITY; // the short variants everywhere else
 const res = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...files], {
   cwd: root,
   stdio: "inherit",
