@@ -64,7 +64,7 @@ step "make help lists every target the README names"
 out=$("${MAKE_CMD[@]}" help)
 expect "make help" "make kafka-topics " "$out"
 for t in setup build build-web lint format test test-unit test-integration test-stress test-e2e chromium up down \
-  status bench loadtest snapshot logs run-engine run-gateway run-savers replay admin-key curl-flow topics \
+  status bench loadtest test-reliability test-targets snapshot logs run-engine run-gateway run-savers replay admin-key curl-flow topics \
   migrate lag clean run; do
   expect "make help" "make $t " "$out"
   grep -Eq "make $t( |\`)" README.md || fail "README does not name make $t"
