@@ -228,7 +228,14 @@ test("execute-ahead without a rebuild hook: a dropped group stops the runner, no
   const log = await JournalCommandLog.open(dir, { io: gatedIo(g), onWarning: () => undefined });
   const core = new Sequencer({ matcher: new InThreadMatchPort((id) => new OrderBook(id)) });
   let fatal: unknown = null;
-  const runner = new EngineRunner({ log, core, executeAhead: true, onFatal: (e) => (fatal = e) });
+  const runner = new EngineRunner({
+    log,
+    core,
+    executeAhead: true,
+    onFatal: (e) => {
+      fatal = e;
+    },
+  });
   const seen: number[] = [];
   runner.subscribe((_e, last) => seen.push(last));
   try {
@@ -265,7 +272,9 @@ test("execute-ahead: a crash while the fsync is held loses only unacknowledged c
     await engine.runner.flushSnapshots();
     g.close();
     let acked = false;
-    void engine.log.append(cmds.slice(500, 800)).then(() => (acked = true));
+    void engine.log.append(cmds.slice(500, 800)).then(() => {
+      acked = true;
+    });
     await until(() => engine.runner.executedSeq === 800, "execution ahead");
     await engine.runner.flushSnapshots();
     // the "crash": the files as they are now (the held group may or may not be in them: unacknowledged)
