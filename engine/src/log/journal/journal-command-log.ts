@@ -118,6 +118,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private readonly rollbackFns = new Set<(seq: number) => void>();
   private appendWaiters: Array<() => void> = [];
   private flushing: Promise<void> | null = null;
+  /** capacity of the next group's buffer: the last sealed group's size (4 KiB … maxGroupBytes) */
+  private groupBytesHint = 4096;
   private scheduled = false;
   private closed = false;
   private broken: JournalError | null = null;
@@ -192,7 +194,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     return new Promise<number[]>((resolve, reject) => {
       let batch = this.openBatch;
       if (!batch) {
-        batch = new AppendBatch(this.nextSeq, 4096);
+        // sized like the previous group: a busy log's groups are large, and growing one copies it
+        batch = new AppendBatch(this.nextSeq, this.groupBytesHint);
         this.openBatch = batch;
       }
       try {
@@ -331,7 +334,11 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   }
 
   private seal(): void {
-    if (this.openBatch && this.openBatch.count > 0) this.queue.push(this.openBatch);
+    const b = this.openBatch;
+    if (b && b.count > 0) {
+      this.queue.push(b);
+      this.groupBytesHint = Math.min(this.opts.maxGroupBytes, Math.max(4096, b.len + (b.len >> 3)));
+    }
     this.openBatch = null;
   }
 
