@@ -84,6 +84,14 @@ export class SnapshotWriter {
     return this;
   }
 
+  /** Overwrites the safeInt written at byte `at` (a count known only after its items were written). */
+  safeIntAt(at: number, v: number): this {
+    if (!Number.isSafeInteger(v)) throw new CodecError("BAD_VALUE", `safeInt: ${v} is not a safe integer`);
+    if (at < 0 || at + 8 > this.pos) throw new CodecError("BAD_VALUE", `safeIntAt: ${at} is not written yet`);
+    this.view.setFloat64(at, v, true);
+    return this;
+  }
+
   bool(v: boolean): this {
     return this.u8(v ? 1 : 0);
   }
