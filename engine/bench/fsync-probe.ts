@@ -1,5 +1,6 @@
-// pwrite + fdatasync latency of this disk (see fsync-latency.ts), 4 KiB and 64 KiB.
-//   npx tsc -b && node engine/dist/bench/fsync.bench.js [count]
+// pwrite + fdatasync latency of this disk (see fsync-latency.ts), 4 KiB and 64 KiB. Not a `*.bench.ts`: the
+// engine benchmark records the same figures (its "fsync" part); this is the quick standalone probe.
+//   npx tsc -b && node engine/dist/bench/fsync-probe.js [count]
 
 import { fsyncLatency } from "./fsync-latency.js";
 import { fmt } from "./report.js";
