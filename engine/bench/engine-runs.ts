@@ -95,8 +95,16 @@ interface JournalEngine {
   close: () => Promise<void>;
 }
 
-/** A journal in a temp dir with the set-up appended, and a runner that has applied it. */
-async function journalEngine(workers: number, setup: readonly Command[]): Promise<JournalEngine> {
+/**
+ * A journal in a temp dir with the set-up appended, and a runner that has applied it. `ahead`: the
+ * runner executes commands as they are appended and publishes them once durable (the embedded engine's
+ * mode); otherwise it reads durable records back from the journal and decodes them.
+ */
+async function journalEngine(
+  workers: number,
+  setup: readonly Command[],
+  ahead: boolean,
+): Promise<JournalEngine> {
   const { dir, remove } = tempDir("engine");
   const log = await JournalCommandLog.open(dir, quiet);
   const { port, close } = await openPort(workers);
@@ -105,6 +113,7 @@ async function journalEngine(workers: number, setup: readonly Command[]): Promis
     log,
     core: seq,
     snapshotEvery: 0,
+    executeAhead: ahead,
     onFatal: (e) => {
       throw e;
     },
@@ -128,16 +137,18 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Journal on: the flow is appended to a JournalCommandLog on disk in groups of GROUP commands (at most
- * WINDOW unapplied), made durable (write + fdatasync per group commit), read back and decoded by the
- * EngineRunner and applied. Timed from the first append until the runner has applied the last command.
+ * WINDOW unapplied), made durable (write + fdatasync per group commit) and applied by the EngineRunner:
+ * `ahead` as they are appended, results published once durable; otherwise read back and decoded once
+ * durable. Timed from the first append until the runner has published the last command.
  */
 export async function throughJournal(
   workers: number,
   setup: readonly Command[],
   groups: readonly Command[][],
   total: number,
+  ahead: boolean,
 ): Promise<Throughput & { groupsCommitted: number }> {
-  const e = await journalEngine(workers, setup);
+  const e = await journalEngine(workers, setup, ahead);
   try {
     const base = e.runner.appliedSeq;
     const target = base + total;
@@ -180,8 +191,10 @@ export interface Latency {
   /** commands applied per second over the run */
   achieved: number;
   commands: number;
-  /** append → applied, ms: p50, p99, p99.9, max */
+  /** due → published (applied, durable, events delivered), ms: p50, p99, p99.9, max */
   applied: [number, number, number, number];
+  /** due → applied to the engine state (execute-ahead: before durability), ms: p50, p99, p99.9 */
+  executed: [number, number, number];
   /** append → durable (the append's promise resolved), ms: p50, p99, p99.9 */
   durable: [number, number, number];
   /** the last command was applied more than 50 ms after it was due: the engine fell behind */
@@ -204,13 +217,22 @@ export async function paced(
   flow: readonly Command[],
   rate: number,
   seconds: number,
+  ahead = true,
 ): Promise<Latency> {
   const n = Math.min(flow.length, Math.round(rate * seconds));
-  const e = await journalEngine(workers, setup);
+  const e = await journalEngine(workers, setup, ahead);
   try {
     const base = e.runner.appliedSeq;
     const due = new Float64Array(n);
     const applied = new Float64Array(n);
+    const executed = new Float64Array(n);
+    let exSeen = 0;
+    e.runner.onExecuted((last) => {
+      const now = performance.now();
+      const upTo = Math.min(n, last - base);
+      for (let i = exSeen; i < upTo; i++) executed[i] = now - due[i]!;
+      exSeen = Math.max(exSeen, upTo);
+    });
     const durable = new Float64Array(n);
     let seen = 0;
     let failed: unknown = null;
@@ -261,12 +283,14 @@ export async function paced(
     }
     applied.sort();
     durable.sort();
+    executed.sort();
     return {
       offered: rate,
       achieved: (n * 1000) / (end - t0),
       commands: n,
       applied: [pct(applied, 0.5), pct(applied, 0.99), pct(applied, 0.999), applied[n - 1]!],
       durable: [pct(durable, 0.5), pct(durable, 0.99), pct(durable, 0.999)],
+      executed: [pct(executed, 0.5), pct(executed, 0.99), pct(executed, 0.999)],
       sustained: lastLate < 50,
     };
   } finally {

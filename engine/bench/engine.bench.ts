@@ -18,6 +18,7 @@ import { Sequencer } from "../src/sequencer/sequencer.js";
 import { engineStream, logged } from "./engine-commands.js";
 import { type Books, fromMemory, GROUP, openPort, paced, throughJournal } from "./engine-runs.js";
 import { recoveryPart, snapshotPart } from "./engine-state.js";
+import { fsyncLatency } from "./fsync-latency.js";
 import { environment, fmt, median, table } from "./report.js";
 
 const SEED = 20_250_601;
@@ -25,7 +26,9 @@ const SYMBOLS = 2;
 const FLOW = Number(process.env.PERPX_BENCH_FLOW ?? 200_000);
 const RECORDS = Number(process.env.PERPX_BENCH_RECORDS ?? 1_000_000);
 const RUNS = 3;
-const PARTS = new Set((process.env.PERPX_BENCH_PARTS ?? "throughput,latency,recovery,snapshot").split(","));
+const PARTS = new Set(
+  (process.env.PERPX_BENCH_PARTS ?? "fsync,throughput,latency,recovery,snapshot").split(","),
+);
 const BOOKS: readonly Books[] = [
   { name: "in-thread books", workers: 0 },
   { name: "WorkerMatchPort, 1 worker", workers: 1 },
@@ -76,6 +79,11 @@ interface RowResult {
   offCpu: number[];
   on: number[];
   onCpu: number[];
+  /** journal on, runner reading durable records back (no execute-ahead): in-thread rows only */
+  back: number[];
+  backCpu: number[];
+  /** per run: journal on (execute-ahead) / journal off of the same run */
+  ratio: number[];
   perGroup: number;
   hashes: string[];
 }
@@ -86,17 +94,36 @@ async function throughputRow(b: Books, setup: Command[], flow: Command[]): Promi
   const flowLogged = logged(flow, setup.length + 1);
   const groups: Command[][] = [];
   for (let i = 0; i < flow.length; i += GROUP) groups.push(flow.slice(i, i + GROUP));
-  const r: RowResult = { off: [], offCpu: [], on: [], onCpu: [], perGroup: 0, hashes: [] };
+  const r: RowResult = {
+    off: [],
+    offCpu: [],
+    on: [],
+    onCpu: [],
+    back: [],
+    backCpu: [],
+    ratio: [],
+    perGroup: 0,
+    hashes: [],
+  };
   for (let k = 0; k < RUNS; k++) {
     const m = await fromMemory(b.workers, setupLogged, flowLogged);
-    const j = await throughJournal(b.workers, setup, groups, flow.length);
+    const j = await throughJournal(b.workers, setup, groups, flow.length, true);
     r.off.push(m.rate);
     r.offCpu.push(m.cpuMicros);
     r.on.push(j.rate);
     r.onCpu.push(j.cpuMicros);
+    r.ratio.push(j.rate / m.rate);
     r.perGroup = flow.length / j.groupsCommitted;
     r.hashes.push(m.hash, j.hash);
-    process.stderr.write(`  ${b.name} run ${k + 1}: off ${fmt(m.rate)}/s, on ${fmt(j.rate)}/s\n`);
+    let backNote = "";
+    if (b.workers === 0) {
+      const rb = await throughJournal(b.workers, setup, groups, flow.length, false);
+      r.back.push(rb.rate);
+      r.backCpu.push(rb.cpuMicros);
+      r.hashes.push(rb.hash);
+      backNote = `, on (read back) ${fmt(rb.rate)}/s`;
+    }
+    process.stderr.write(`  ${b.name} run ${k + 1}: off ${fmt(m.rate)}/s, on ${fmt(j.rate)}/s${backNote}\n`);
   }
   return r;
 }
@@ -126,15 +153,27 @@ async function throughputPart(setup: Command[], flow: Command[], hash: string): 
       range(r.off),
       fmt(median(r.offCpu), 2),
       "",
+      "",
     ]);
     rows.push([
       name,
-      "on (disk, group commit)",
+      "on, execute-ahead (disk, group commit)",
       `**${fmt(median(r.on))}**`,
       range(r.on),
       fmt(median(r.onCpu), 2),
       fmt(r.perGroup),
+      fmt(median(r.ratio), 2),
     ]);
+    if (r.back.length > 0)
+      rows.push([
+        name,
+        "on, read back + decode (before)",
+        fmt(median(r.back)),
+        range(r.back),
+        fmt(median(r.backCpu), 2),
+        "",
+        fmt(median(r.back.map((x, i) => x / r.off[i]!)), 2),
+      ]);
   };
   for (const b of BOOKS) {
     const r = await throughputRow(b, setup, flow);
@@ -147,7 +186,15 @@ async function throughputPart(setup: Command[], flow: Command[], hash: string): 
   }
   out(
     table(
-      ["books", "journal", "commands/s median", `min – max (${RUNS} runs)`, "CPU µs/cmd", "cmds per fsync"],
+      [
+        "books",
+        "journal",
+        "commands/s median",
+        `min – max (${RUNS} runs)`,
+        "CPU µs/cmd",
+        "cmds per fsync",
+        "on / off (same run, median)",
+      ],
       rows,
     ),
   );
@@ -172,6 +219,7 @@ async function latencyPart(setup: Command[], flow: Command[], maxOn: number[]): 
         fmt(rate),
         fmt(l.achieved),
         l.sustained ? "yes" : "**no**",
+        `${ms(l.executed[0])} / ${ms(l.executed[1])}`,
         ms(l.applied[0]),
         ms(l.applied[1]),
         ms(l.applied[2]),
@@ -188,11 +236,12 @@ async function latencyPart(setup: Command[], flow: Command[], maxOn: number[]): 
         "offered/s",
         "applied/s",
         "kept up",
-        "p50 ms",
-        "p99 ms",
-        "p99.9 ms",
-        "max ms",
-        "of which durable p50 / p99 ms",
+        "applied p50 / p99 ms",
+        "published p50 ms",
+        "published p99 ms",
+        "published p99.9 ms",
+        "published max ms",
+        "durable (ack) p50 / p99 ms",
       ],
       rows,
     ),
@@ -224,6 +273,23 @@ async function main(): Promise<void> {
       "journal off or on) ends in the same state hash as this check pass.",
   );
   out();
+  if (PARTS.has("fsync")) {
+    out("### Disk: pwrite + fdatasync latency");
+    out();
+    out(
+      "One write at the end of a file, then fdatasync, 2 000 times (`engine/bench/fsync-latency.ts`): the " +
+        "floor of any latency that waits for durability — an acknowledgement, and (execute-ahead) the " +
+        "publication of results.",
+    );
+    out();
+    const rows: string[][] = [];
+    for (const bytes of [4096, 65_536]) {
+      const f = await fsyncLatency(bytes, 2000);
+      rows.push([`${fmt(bytes / 1024)} KiB`, ...f.ms.map((x) => fmt(x, 3))]);
+    }
+    out(table(["write", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"], rows));
+    out();
+  }
   let maxOn: number[] = [];
   if (PARTS.has("throughput")) {
     out(`### Max throughput (${fmt(FLOW)} commands per run, ${RUNS} runs)`);
@@ -232,8 +298,12 @@ async function main(): Promise<void> {
       `Journal off: \`Sequencer.apply\` over LoggedCommands in memory, events collected in batches of 4096 ` +
         `(the runner's read batch). Journal on: the commands are appended to a \`JournalCommandLog\` on disk ` +
         `(${GROUP} per append, one event-loop turn between appends, at most 32 768 unapplied), group-committed ` +
-        `(write + fdatasync), read back and decoded by the \`EngineRunner\` and applied — all on one thread and ` +
-        `its event loop, as in the embedded deployment. Timed from the first append to the last command applied.`,
+        `(write + fdatasync) and applied by the \`EngineRunner\` — all on one thread and its event loop, as in ` +
+        `the embedded deployment. Execute-ahead (the embedded engine's mode): the runner applies commands as ` +
+        `they are appended (the appended objects, no read-back or decode) and publishes their events once ` +
+        `their group is durable. "read back + decode": the runner reads each durable group back from the ` +
+        `journal's tail cache and decodes it (the previous mode). Timed from the first append to the last ` +
+        `command published.`,
     );
     out();
     maxOn = await throughputPart(s.setup, s.flow, check.hash);
@@ -243,9 +313,11 @@ async function main(): Promise<void> {
     out(`### Latency at paced rates (journal on, ${PACED_SECONDS} s per rate)`);
     out();
     out(
-      "Append → applied per command, from the moment the command was due at the offered rate (so a busy " +
-        "event loop counts), until the runner has applied it; the pacer appends what is due each event-loop " +
-        'turn (≤ 4096 per append). "durable" is due → append resolved (write + fdatasync).',
+      "Per command, from the moment it was due at the offered rate (so a busy event loop counts): " +
+        '"applied" until the runner (execute-ahead) has applied it to the engine state, before it is durable; ' +
+        '"published" until its events were delivered to the subscribers (read model, stream) — only after ' +
+        'its group\'s fdatasync; "durable (ack)" until its append() resolved (write + fdatasync: when the ' +
+        "gateway may answer 2xx). The pacer appends what is due each event-loop turn (≤ 4096 per append).",
     );
     out();
     await latencyPart(s.setup, s.flow, maxOn);

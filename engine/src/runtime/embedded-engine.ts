@@ -32,6 +32,12 @@ export interface EmbeddedEngineOptions {
   /** instruments written to an empty log at first start (they are commands, so replay recreates them) */
   initialInstruments?: readonly Instrument[];
   journal?: JournalOptions;
+  /**
+   * apply commands as soon as they are appended, publish results only once durable, rebuild from the
+   * newest snapshot + the durable journal if the journal drops appended commands (default true; see
+   * engine-runner.ts)
+   */
+  executeAhead?: boolean;
   clock?: () => number;
   onWarning?: (msg: string) => void;
   onFatal?: (err: unknown) => void;
@@ -40,9 +46,10 @@ export interface EmbeddedEngineOptions {
 export interface EmbeddedEngine {
   log: JournalCommandLog;
   snapshots: SnapshotStore;
-  sequencer: Sequencer;
+  /** the sequencer the runner drives now (replaced when a dropped journal group forces a rebuild) */
+  readonly sequencer: Sequencer;
   /** the sequencer's books: InThreadMatchPort or WorkerMatchPort */
-  matcher: MatchPort;
+  readonly matcher: MatchPort;
   runner: EngineRunner;
   /** seq of the snapshot the engine started from (0 = none) */
   restoredFrom: number;
@@ -69,15 +76,14 @@ export async function openEmbeddedEngine(o: EmbeddedEngineOptions): Promise<Embe
   }
   const workers = o.matcher?.workers ?? 0;
   const spins = o.matcher?.spins;
-  const workerPort =
-    workers > 0
-      ? await WorkerMatchPort.start({
-          workers,
-          ...(spins === undefined ? {} : { spins }),
-          onError: (f) => fatal(new MatcherUnavailableError(f.message)),
-        })
-      : null;
-  const matcher: MatchPort = workerPort ?? new InThreadMatchPort(o.bookFactory);
+  const startWorkers = () =>
+    WorkerMatchPort.start({
+      workers,
+      ...(spins === undefined ? {} : { spins }),
+      onError: (f) => fatal(new MatcherUnavailableError(f.message)),
+    });
+  let workerPort = workers > 0 ? await startWorkers() : null;
+  let matcher: MatchPort = workerPort ?? new InThreadMatchPort(o.bookFactory);
   let sequencer: Sequencer;
   try {
     sequencer = snap ? Sequencer.restore(snap.state, matcher) : new Sequencer({ matcher });
@@ -97,9 +103,26 @@ export async function openEmbeddedEngine(o: EmbeddedEngineOptions): Promise<Embe
     }));
     await log.append(cmds);
   }
+  // after the journal dropped appended commands the runner had applied: fresh books, newest snapshot
+  // (snapshots are only saved once durable); the runner replays the durable journal after it
+  const rebuild = async (): Promise<Sequencer> => {
+    if (workerPort) {
+      await workerPort.close();
+      workerPort = await startWorkers();
+      matcher = workerPort;
+    } else matcher = new InThreadMatchPort(o.bookFactory);
+    const s = await snapshots.latestValid();
+    sequencer =
+      s && s.seq <= log.lastSeq() ? Sequencer.restore(s.state, matcher) : new Sequencer({ matcher });
+    return sequencer;
+  };
   const runner = new EngineRunner({
     log,
     core: sequencer,
+    executeAhead: o.executeAhead ?? true,
+    rebuild,
+    onRebuilt: (seq, ms) =>
+      warn(`journal write failed: engine state rebuilt to seq ${seq} in ${ms.toFixed(0)} ms`),
     snapshots: { save: async (seq, bytes) => void (await snapshots.write(seq, bytes)) },
     snapshotEvery: o.snapshotEvery ?? 100_000,
     onFatal: fatal,
@@ -108,8 +131,12 @@ export async function openEmbeddedEngine(o: EmbeddedEngineOptions): Promise<Embe
   return {
     log,
     snapshots,
-    sequencer,
-    matcher,
+    get sequencer() {
+      return sequencer;
+    },
+    get matcher() {
+      return matcher;
+    },
     runner,
     restoredFrom,
     close: async () => {

@@ -213,6 +213,11 @@ export class InThreadMatchPort implements MatchPort {
     }
   }
 
+  /** The book itself (snapshot encoding walks it without building an image). */
+  bookOf(symbolId: number): OrderBookApi {
+    return this.book(symbolId);
+  }
+
   exportBook(symbolId: number): BookImage {
     const book = this.book(symbolId);
     const orders: BookImage["orders"] = [];

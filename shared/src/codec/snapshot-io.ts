@@ -27,12 +27,15 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class SnapshotWriter {
   private buf: Uint8Array;
+  /** over `buf` (little-endian f64 stores in one call) */
+  private view: DataView;
   private pos = 0;
   /** positions of the length fields of open sections */
   private readonly open: number[] = [];
 
   constructor(initialCapacity = 64 * 1024) {
     this.buf = new Uint8Array(Math.max(16, initialCapacity));
+    this.view = new DataView(this.buf.buffer);
   }
 
   /** Bytes written so far. */
@@ -76,9 +79,16 @@ export class SnapshotWriter {
   safeInt(v: number): this {
     if (!Number.isSafeInteger(v)) throw new CodecError("BAD_VALUE", `safeInt: ${v} is not a safe integer`);
     this.reserve(8);
-    F64[0] = v;
-    for (let i = 0; i < 8; i++) this.buf[this.pos + i] = F64_BYTES[LITTLE_ENDIAN ? i : 7 - i]!;
+    this.view.setFloat64(this.pos, v, true);
     this.pos += 8;
+    return this;
+  }
+
+  /** Overwrites the safeInt written at byte `at` (a count known only after its items were written). */
+  safeIntAt(at: number, v: number): this {
+    if (!Number.isSafeInteger(v)) throw new CodecError("BAD_VALUE", `safeInt: ${v} is not a safe integer`);
+    if (at < 0 || at + 8 > this.pos) throw new CodecError("BAD_VALUE", `safeIntAt: ${at} is not written yet`);
+    this.view.setFloat64(at, v, true);
     return this;
   }
 
@@ -133,6 +143,7 @@ export class SnapshotWriter {
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 }
 

@@ -2,8 +2,13 @@
 // write and made durable with one fdatasync. Frames are sealed (seq + crc) when the call is added, on the
 // caller's turn, so the flush loop only writes. Owner: the journal (main thread).
 
-import { CodecError, encodeCommandInto, MAX_HOT_COMMAND_BYTES } from "@perpx/shared/codec/command-record";
-import type { Command } from "@perpx/shared/commands";
+import {
+  CodecError,
+  decodeCommand,
+  encodeCommandInto,
+  MAX_HOT_COMMAND_BYTES,
+} from "@perpx/shared/codec/command-record";
+import { type Command, type LoggedCommand, Op } from "@perpx/shared/commands";
 import { FRAME_HEADER_BYTES, sealFrame } from "./record-frame.js";
 
 export interface PendingAppend {
@@ -20,6 +25,12 @@ export class AppendBatch {
   /** records in the batch */
   count = 0;
   readonly calls: PendingAppend[] = [];
+  /**
+   * The batch's commands as the engine will apply them (execute-ahead, see JournalCommandLog.readAhead):
+   * the caller's object for the binary layouts (every field is in the record, so it equals the decoded
+   * record), the decoded record for the JSON-encoded opcodes (canonical: only the schema's keys).
+   */
+  readonly cmds: LoggedCommand[] = [];
 
   constructor(
     /** seq of the batch's first record */
@@ -52,13 +63,19 @@ export class AppendBatch {
           this.ensure(FRAME_HEADER_BYTES + e.needed);
           n = encodeCommandInto(cmd, this.buf, at + FRAME_HEADER_BYTES);
         }
-        sealFrame(this.buf, at, this.firstSeq + this.count, n);
+        const seq = this.firstSeq + this.count;
+        sealFrame(this.buf, at, seq, n);
         this.len = at + FRAME_HEADER_BYTES + n;
         this.count++;
+        this.cmds.push({
+          seq,
+          cmd: isBinaryLayout(cmd.op) ? cmd : decodeCommand(this.buf, at + FRAME_HEADER_BYTES, n),
+        });
       }
     } catch (e) {
       this.len = len0;
       this.count = count0;
+      this.cmds.length = count0;
       throw e;
     }
   }
@@ -71,4 +88,16 @@ export class AppendBatch {
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
+}
+
+/** Opcodes with a fixed binary layout: the record holds every field of the command object. */
+function isBinaryLayout(op: Op): boolean {
+  return (
+    op === Op.PLACE_ORDER ||
+    op === Op.AMEND_ORDER ||
+    op === Op.CANCEL_ORDER ||
+    op === Op.CANCEL_ALL ||
+    op === Op.ORACLE_PRICE ||
+    op === Op.DEPOSIT
+  );
 }

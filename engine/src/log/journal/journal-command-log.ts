@@ -9,6 +9,13 @@
 // group. A failed write or fsync rejects the batch and everything queued behind it (their seqs assumed
 // it) with a retriable LOG_UNAVAILABLE, after the partial write was truncated away.
 // Format: record-frame.ts. Recovery rules: recovery.ts.
+//
+// Execute-ahead (`AheadLog`): the engine runner may take commands as soon as they are framed into a
+// group — readAhead() hands out the very objects given to append() (no read-back, no decode) — and apply
+// them before their fsync, as long as it publishes a command's results only once it is durable
+// (onDurable) and throws away everything it applied past the durable seq when a group fails (onRollback:
+// the failed seqs are reused by the next appends). append() takes ownership of its command objects: a
+// caller must not change them afterwards.
 
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -62,6 +69,27 @@ export interface JournalStats extends WriterCounters {
   failedAppends: number;
 }
 
+/** A command log that hands out appended, not yet durable, commands (see the header). */
+export interface AheadLog {
+  /** seq of the last appended command (durable or not) */
+  appendedSeq(): number;
+  /** Appended commands with seq ≥ from (durable or not), in order, at most `max`; from memory only. */
+  readAhead(from: number, max: number): LoggedCommand[];
+  /** Resolves when a command with seq > after is appended (or after timeoutMs with false). */
+  waitAppended(after: number, timeoutMs: number): Promise<boolean>;
+  /** Called synchronously each time the durable seq advances, before the appends' promises settle. */
+  onDurable(fn: (durableSeq: number) => void): () => void;
+  /**
+   * Called synchronously when appended commands are dropped (a failed write or fsync): every seq above
+   * `durableSeq` is void and will be reused.
+   */
+  onRollback(fn: (durableSeq: number) => void): () => void;
+}
+
+export function isAheadLog(log: unknown): log is AheadLog {
+  return typeof (log as Partial<AheadLog>).readAhead === "function";
+}
+
 interface Waiter {
   after: number;
   resolve: (ok: boolean) => void;
@@ -70,7 +98,7 @@ interface Waiter {
 
 const MiB = 1024 * 1024;
 
-export class JournalCommandLog implements CommandLog {
+export class JournalCommandLog implements CommandLog, AheadLog {
   private readonly counters: Omit<JournalStats, keyof WriterCounters> = {
     appends: 0,
     records: 0,
@@ -84,7 +112,14 @@ export class JournalCommandLog implements CommandLog {
   private nextSeq: number;
   private openBatch: AppendBatch | null = null;
   private readonly queue: AppendBatch[] = [];
+  /** the batch being written (shifted out of the queue) */
+  private inFlight: AppendBatch | null = null;
+  private readonly durableFns = new Set<(seq: number) => void>();
+  private readonly rollbackFns = new Set<(seq: number) => void>();
+  private appendWaiters: Array<() => void> = [];
   private flushing: Promise<void> | null = null;
+  /** capacity of the next group's buffer: the last sealed group's size (4 KiB … maxGroupBytes) */
+  private groupBytesHint = 4096;
   private scheduled = false;
   private closed = false;
   private broken: JournalError | null = null;
@@ -159,7 +194,8 @@ export class JournalCommandLog implements CommandLog {
     return new Promise<number[]>((resolve, reject) => {
       let batch = this.openBatch;
       if (!batch) {
-        batch = new AppendBatch(this.nextSeq, 4096);
+        // sized like the previous group: a busy log's groups are large, and growing one copies it
+        batch = new AppendBatch(this.nextSeq, this.groupBytesHint);
         this.openBatch = batch;
       }
       try {
@@ -172,6 +208,7 @@ export class JournalCommandLog implements CommandLog {
       batch.calls.push({ firstSeq: this.nextSeq, count: cmds.length, resolve, reject });
       this.nextSeq += cmds.length;
       this.counters.appends++;
+      if (this.appendWaiters.length > 0) this.wakeAppendWaiters();
       if (batch.count >= this.opts.maxGroupRecords || batch.len >= this.opts.maxGroupBytes) this.seal();
       this.kick();
     });
@@ -198,6 +235,55 @@ export class JournalCommandLog implements CommandLog {
 
   lastSeq(): number {
     return this.durableSeq;
+  }
+
+  appendedSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  readAhead(from: number, max: number): LoggedCommand[] {
+    const out: LoggedCommand[] = [];
+    if (from <= this.durableSeq || from >= this.nextSeq) return out;
+    const batches = [this.inFlight, ...this.queue, this.openBatch];
+    for (const b of batches) {
+      if (!b || b.count === 0 || b.lastSeq < from) continue;
+      for (let i = Math.max(0, from - b.firstSeq); i < b.count && out.length < max; i++) out.push(b.cmds[i]!);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  waitAppended(after: number, timeoutMs: number): Promise<boolean> {
+    if (this.nextSeq - 1 > after) return Promise.resolve(true);
+    if (this.closed || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        const i = this.appendWaiters.indexOf(wake);
+        if (i >= 0) this.appendWaiters.splice(i, 1);
+        resolve(false);
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.appendWaiters.push(wake);
+    });
+  }
+
+  onDurable(fn: (durableSeq: number) => void): () => void {
+    this.durableFns.add(fn);
+    return () => this.durableFns.delete(fn);
+  }
+
+  onRollback(fn: (durableSeq: number) => void): () => void {
+    this.rollbackFns.add(fn);
+    return () => this.rollbackFns.delete(fn);
+  }
+
+  private wakeAppendWaiters(): void {
+    const list = this.appendWaiters;
+    this.appendWaiters = [];
+    for (const w of list) w();
   }
 
   waitFor(after: number, timeoutMs: number): Promise<boolean> {
@@ -234,6 +320,7 @@ export class JournalCommandLog implements CommandLog {
       w.resolve(false);
     }
     this.waiters = [];
+    this.wakeAppendWaiters();
   }
 
   /** Counters since open (group commit effectiveness: records / groups, fsyncs). */
@@ -247,7 +334,11 @@ export class JournalCommandLog implements CommandLog {
   }
 
   private seal(): void {
-    if (this.openBatch && this.openBatch.count > 0) this.queue.push(this.openBatch);
+    const b = this.openBatch;
+    if (b && b.count > 0) {
+      this.queue.push(b);
+      this.groupBytesHint = Math.min(this.opts.maxGroupBytes, Math.max(4096, b.len + (b.len >> 3)));
+    }
     this.openBatch = null;
   }
 
@@ -276,7 +367,9 @@ export class JournalCommandLog implements CommandLog {
       // the queue holds one or two batches: shift() on it costs nothing
       const batch = this.queue.shift();
       if (!batch) break;
+      this.inFlight = batch;
       await this.commit(batch);
+      this.inFlight = null;
     }
     this.flushing = null;
   }
@@ -328,6 +421,8 @@ export class JournalCommandLog implements CommandLog {
     this.counters.groups++;
     this.counters.records += batch.count;
     if (batch.count > this.counters.maxGroupRecords) this.counters.maxGroupRecords = batch.count;
+    this.inFlight = null;
+    for (const fn of this.durableFns) fn(batch.lastSeq);
     for (const c of batch.calls) {
       const seqs = new Array<number>(c.count);
       for (let i = 0; i < c.count; i++) seqs[i] = c.firstSeq + i;
@@ -339,6 +434,7 @@ export class JournalCommandLog implements CommandLog {
   /** Rejects `batch` and every batch behind it; seqs restart after the last durable one. */
   private failFrom(batch: AppendBatch, err: JournalError): void {
     this.seal();
+    this.inFlight = null;
     const failed = [batch, ...this.queue.splice(0)];
     for (const b of failed)
       for (const c of b.calls) {
@@ -347,6 +443,8 @@ export class JournalCommandLog implements CommandLog {
       }
     this.nextSeq = this.durableSeq + 1;
     if (this.writer.isBroken) this.broken = err;
+    // before any rejection handler can append again (they run as microtasks, after this returns)
+    for (const fn of this.rollbackFns) fn(this.durableSeq);
   }
 
   private notifyWaiters(): void {
