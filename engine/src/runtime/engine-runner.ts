@@ -93,6 +93,12 @@ export class EngineRunner {
   /** a snapshot serialized ahead of durability: saved once its seq is published, dropped on rollback */
   private heldSnapshot: { seq: number; bytes: Uint8Array } | null = null;
   private rolledBack = false;
+  /**
+   * The log's last seq when start() began: SNAPSHOT commands at or below it were asked of an earlier run
+   * (which wrote the snapshot, or died before it could: the caller got no answer either way), so replaying
+   * them takes no snapshot — a restart would otherwise re-take every requested snapshot of the history.
+   */
+  private replayedTo = 0;
   private readonly unhook: Array<() => void> = [];
   /** rollbacks that forced a rebuild, since start */
   rebuilds = 0;
@@ -149,6 +155,7 @@ export class EngineRunner {
         a.onRollback((seq) => this.rollback(seq)),
       );
     }
+    this.replayedTo = this.opts.log.lastSeq();
     await this.drain();
     this.loop = this.tail();
   }
@@ -233,13 +240,13 @@ export class EngineRunner {
           const c = batch[k]!;
           core.apply(c, events);
           ends.push(events.length);
-          if (isSnapshotRequest(c.cmd)) this.snapshotWanted = true;
+          if (c.seq > this.replayedTo && isSnapshotRequest(c.cmd)) this.snapshotWanted = true;
         }
       } else {
         for (let k = i; k < end; k++) {
           const c = batch[k]!;
           core.apply(c, events);
-          if (isSnapshotRequest(c.cmd)) this.snapshotWanted = true;
+          if (c.seq > this.replayedTo && isSnapshotRequest(c.cmd)) this.snapshotWanted = true;
         }
       }
       this.sinceSnapshot += end - i;
