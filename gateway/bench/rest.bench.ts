@@ -8,7 +8,7 @@ import { fork } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import autocannon, { type Result } from "autocannon";
+import autocannon, { type RawRequest, type Result } from "autocannon";
 import { Piscina } from "piscina";
 import { signRequest } from "../src/auth/hmac.js";
 import { JwtVerifier } from "../src/auth/jwt.js";
@@ -22,17 +22,29 @@ const CONNECTIONS = 50;
 
 interface Row {
   name: string;
-  r: Result;
+  /** with the server process's CPU time over the timed run, µs */
+  r: Result & { cpuUs: number };
 }
 
-async function withServer<T>(kind: string, pem: string, fn: (base: string) => Promise<T>): Promise<T> {
+/** A server child process for one case; `cpu()` asks it for its process.cpuUsage() (µs, user + system). */
+interface Server {
+  base: string;
+  cpu(): Promise<number>;
+}
+
+async function withServer<T>(kind: string, pem: string, fn: (s: Server) => Promise<T>): Promise<T> {
   const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
   });
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => resolve((m as { cpu: number }).cpu));
+      child.send("cpu");
+    });
   try {
-    return await fn(`http://127.0.0.1:${port}`);
+    return await fn({ base: `http://127.0.0.1:${port}`, cpu });
   } finally {
     child.kill();
   }
@@ -49,82 +61,86 @@ function jwt(privateKey: string, sub: string): string {
   return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
 }
 
-async function run(url: string, requests: Parameters<typeof autocannon>[0]["requests"]): Promise<Result> {
+/** upper bound of requests one case can send (warm-up + run at ≤ 80k req/s) */
+const POOL = Math.ceil((WARMUP + DURATION) * 60_000);
+
+type Prepared = { headers: Record<string, string>; body: string };
+
+/**
+ * POOL distinct requests prepared before the timed run, so the load generator (on the same 2 cores)
+ * does no per-request work beyond handing them out. Signed ones each have their own clientOrderId and
+ * signature (the replay cache sees every one once); they are signed with timestamps from now, well
+ * inside the ±60 s window for the length of a case.
+ */
+function prepare(make: (i: number) => Prepared): Prepared[] {
+  return Array.from({ length: POOL }, (_, i) => make(i));
+}
+
+function signedOrders(first: number): Prepared[] {
+  const ts = String(Date.now());
+  return prepare((i) => {
+    const body = ORDER(first + i);
+    const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
+    return {
+      headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
+      body,
+    };
+  });
+}
+
+async function run(s: Server, path: string, pool: Prepared[] | undefined): Promise<Row["r"]> {
+  let next = 0;
+  const requests = pool
+    ? [
+        {
+          method: "POST",
+          setupRequest: (req: RawRequest): RawRequest => {
+            const p = pool[next++];
+            if (!p) throw new Error("request pool exhausted: raise POOL");
+            return { ...req, headers: p.headers, body: p.body };
+          },
+        },
+      ]
+    : undefined;
+  const url = s.base + path;
   await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests });
-  return autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests });
+  const cpu0 = await s.cpu();
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests });
+  const cpuUs = (await s.cpu()) - cpu0;
+  return Object.assign(r, { cpuUs });
 }
 
 async function http(pem: string, privateKey: string): Promise<Row[]> {
   const rows: Row[] = [];
-  await withServer("bare", pem, async (base) => {
-    rows.push({ name: "bare Fastify `GET /hello`", r: await run(`${base}/hello`, undefined) });
-    let n = 0;
-    const r = await run(`${base}/echo`, [
-      {
-        method: "POST",
-        setupRequest: (req) => ({
-          ...req,
-          headers: { "content-type": "application/json" },
-          body: ORDER(++n),
-        }),
-      },
-    ]);
-    rows.push({ name: "bare Fastify `POST /echo` (same JSON body, no schema)", r });
-  });
-  await withServer("gateway", pem, async (base) => {
-    let n = 0;
-    const signed = await run(`${base}/api/v1/order`, [
-      {
-        method: "POST",
-        setupRequest: (req) => {
-          const body = ORDER(++n);
-          const ts = String(Date.now());
-          const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
-          return {
-            ...req,
-            headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
-            body,
-          };
-        },
-      },
-    ]);
-    rows.push({ name: "gateway `POST /api/v1/order`, HMAC-signed, 202 after append", r: signed });
-    const token = jwt(privateKey, "1");
-    let m = 0;
-    const bearer = await run(`${base}/api/v1/order`, [
-      {
-        method: "POST",
-        setupRequest: (req) => ({
-          ...req,
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: ORDER(1e9 + ++m),
-        }),
-      },
-    ]);
-    rows.push({ name: "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)", r: bearer });
-  });
-  await withServer("gateway-journal", pem, async (base) => {
-    let n = 0;
-    const durable = await run(`${base}/api/v1/order`, [
-      {
-        method: "POST",
-        setupRequest: (req) => {
-          const body = ORDER(2e9 + ++n);
-          const ts = String(Date.now());
-          const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
-          return {
-            ...req,
-            headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
-            body,
-          };
-        },
-      },
-    ]);
-    rows.push({
-      name: "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
-      r: durable,
-    });
-  });
+  const one = async (name: string, kind: ServerKind, path: string, pool: Prepared[] | undefined) => {
+    const r = await withServer(kind, pem, (s) => run(s, path, pool));
+    rows.push({ name, r });
+  };
+  await one("bare Fastify `GET /hello`", "bare", "/hello", undefined);
+  const json = { "content-type": "application/json" };
+  const plain = prepare((i) => ({ headers: json, body: ORDER(i) }));
+  await one("bare Fastify `POST /echo` (same JSON body, no schema)", "bare", "/echo", plain);
+  await one(
+    "gateway `POST /api/v1/order`, HMAC-signed, 202 after append (in-memory log)",
+    "gateway",
+    "/api/v1/order",
+    signedOrders(1e8),
+  );
+  const token = jwt(privateKey, "1");
+  const bearerHeaders = { "content-type": "application/json", authorization: `Bearer ${token}` };
+  const bearer = prepare((i) => ({ headers: bearerHeaders, body: ORDER(1e9 + i) }));
+  await one(
+    "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)",
+    "gateway",
+    "/api/v1/order",
+    bearer,
+  );
+  await one(
+    "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
+    "gateway-journal",
+    "/api/v1/order",
+    signedOrders(2e9),
+  );
   return rows;
 }
 
@@ -223,11 +239,11 @@ async function main(): Promise<void> {
     "load generator (which also signs each request) in the parent,",
     `same machine (${cpus().length} cores, shared). In-memory log: append is durable at once (no fsync yet).`,
     "",
-    "| case | req/s | p50 ms | p99 ms | non-2xx | × bare GET | × bare POST |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| case | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | × bare GET | × bare POST |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       ({ name, r }) =>
-        `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${(r.requests.average / bareGet).toFixed(2)} | ${(r.requests.average / barePost).toFixed(2)} |`,
+        `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${(r.cpuUs / Math.max(1, r.requests.total)).toFixed(1)} | ${(r.requests.average / bareGet).toFixed(2)} | ${(r.requests.average / barePost).toFixed(2)} |`,
     ),
     "",
     "RS256 (RSA-2048) verification of 2 000 distinct tokens:",
@@ -252,6 +268,10 @@ if (process.argv[2] === "--serve") {
   const app = await startServer(process.argv[3] as ServerKind, process.argv[4] ?? "");
   const addr = app.server.address();
   process.send?.({ port: typeof addr === "object" && addr ? addr.port : 0 });
+  process.on("message", () => {
+    const u = process.cpuUsage();
+    process.send?.({ cpu: u.user + u.system });
+  });
 } else {
   await main();
 }

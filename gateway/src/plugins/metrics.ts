@@ -2,6 +2,7 @@
 // route (the route pattern, never the raw URL: bounded cardinality) and status, plus gauges the
 // operator needs (engine seq seen by the read model, log seq, log lag, replay cache size).
 import type { FastifyInstance } from "fastify";
+import { logCompleted } from "./request-log.js";
 
 /** latency buckets, seconds */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -59,9 +60,12 @@ export class Metrics {
   }
 }
 
+/** One synchronous onResponse hook: the request's metrics, then its completion log line. */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook("onResponse", async (req, reply) => {
+  app.addHook("onResponse", (req, reply, done) => {
     const route = req.routeOptions.url ?? "unmatched";
     metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logCompleted(req, reply);
+    done();
   });
 }
