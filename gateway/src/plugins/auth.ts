@@ -114,11 +114,12 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator, limiter:
     else done();
   };
   const admit = (req: FastifyRequest, level: AuthLevel, p: Principal, done: Done): void => {
-    if (level === "admin" && !p.admin) return done(new ApiError("FORBIDDEN", "admin role required"));
     try {
+      if (level === "admin" && !p.admin) throw new ApiError("FORBIDDEN", "admin role required");
       limiter.hitKey(p.rateKey);
     } catch (e) {
-      return done(e as Error);
+      done(e as Error);
+      return;
     }
     req.principal = p;
     gate(req, done);
@@ -131,7 +132,8 @@ export function registerAuth(app: FastifyInstance, auth: Authenticator, limiter:
       try {
         r = auth.authenticate(req);
       } catch (e) {
-        return done(e as Error);
+        done(e as Error);
+        return;
       }
       if (r instanceof Promise) r.then((p) => admit(req, level, p, done), done);
       else admit(req, level, r, done);
