@@ -33,7 +33,8 @@ interface Server {
 }
 
 async function withServer<T>(kind: string, pem: string, fn: (s: Server) => Promise<T>): Promise<T> {
-  const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // the server's stdout (its pino log) is not part of the report
+  const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));

@@ -3,7 +3,7 @@
 // auth, per-key limit and body errors (one route-level preValidation hook) → metrics and log line →
 // OpenAPI collector → routes → the web UI's files (docs/ui.md). The gateway keeps no exchange state: commands go to the log, queries to
 // the read model.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { ApiError } from "./api-error.js";
 import { CommandWriter } from "./commands/command-writer.js";
 import { CommandContext } from "./commands/context.js";
@@ -39,17 +39,28 @@ export const REDACT_PATHS = [
   "*.apiSecret",
   "*.signature",
   "*.authorization",
+  "*.headers.signature",
+  "*.headers.authorization",
+  "*.headers.apikey",
+  "token",
+  "*.token",
 ];
 
 export interface BuildOptions {
-  /** Fastify logger option; default: pino at config.logLevel with redaction */
+  /** Fastify logger option; default: pino at config.logLevel with redaction, to stdout or `logStream` */
   logger?: FastifyServerOptions["logger"];
+  /** where the default logger writes (tests capture it); stdout when absent */
+  logStream?: { write(line: string): void };
 }
 
 export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyInstance {
   const { config } = deps;
   const app = Fastify({
-    logger: opts.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     frameworkErrors,
@@ -60,7 +71,7 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
     // request ids and the one completion line per request: plugins/request-log.ts
     requestIdHeader: false,
     genReqId: requestIds(),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 100 },
   });
 
