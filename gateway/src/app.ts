@@ -15,7 +15,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./pl
 import { type Gauge, Metrics, registerMetrics } from "./plugins/metrics.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { ipRateCheck, RateLimiter } from "./plugins/rate-limit.js";
-import { REQUEST_ID_HEADER, requestIds } from "./plugins/request-log.js";
+import { lazyChildLogger, REQUEST_ID_HEADER, requestIds } from "./plugins/request-log.js";
 import { webUiRoutes } from "./plugins/web-ui.js";
 import { accountRoutes } from "./routes/account.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -71,6 +71,7 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
     // request ids and the one completion line per request: plugins/request-log.ts
     requestIdHeader: false,
     genReqId: requestIds(),
+    childLoggerFactory: lazyChildLogger,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 100 },
   });

@@ -22,13 +22,29 @@ export interface Gauge {
 
 export class Metrics {
   private readonly series = new Map<string, Series>();
+  /** method → route → status → series: no label string is built per request */
+  private readonly index = new Map<string, Map<string, Map<number, Series>>>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const labels = `method="${method}",route="${route}",status="${status}"`;
-    let s = this.series.get(labels);
+    let byRoute = this.index.get(method);
+    if (!byRoute) {
+      byRoute = new Map();
+      this.index.set(method, byRoute);
+    }
+    let byStatus = byRoute.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    let s = byStatus.get(status);
     if (!s) {
-      s = { labels, count: 0, sum: 0, buckets: new Array<number>(BUCKETS.length).fill(0) };
-      this.series.set(labels, s);
+      const labels = `method="${method}",route="${route}",status="${status}"`;
+      s = this.series.get(labels);
+      if (!s) {
+        s = { labels, count: 0, sum: 0, buckets: new Array<number>(BUCKETS.length).fill(0) };
+        this.series.set(labels, s);
+      }
+      byStatus.set(status, s);
     }
     s.count++;
     s.sum += seconds;

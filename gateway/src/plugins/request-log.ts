@@ -3,11 +3,15 @@
 // `reqId` of every log line of the request (Fastify's per-request child logger) and is echoed in the
 // `x-request-id` response header. Fastify's two lines per request are off: one "request completed" line
 // is written when the request ends — at info for 4xx, error for 5xx, debug otherwise — and only when
-// that level is enabled (a 2xx costs nothing at the default level). Lines carry the method, the path
-// and the status, never headers or bodies.
+// that level is enabled (a 2xx costs nothing at the default level), and the request's child logger is
+// only made when a line is written. Lines carry the method, the path and the status, never headers or
+// bodies.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from "fastify";
+
+type Bindings = Parameters<FastifyBaseLogger["child"]>[0];
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger["child"]>[1]>;
 
 export const REQUEST_ID_HEADER = "x-request-id";
 const VALID_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -49,4 +53,68 @@ export function logCompleted(req: FastifyRequest, reply: FastifyReply): void {
     },
     "request completed",
   );
+}
+
+type Emit = (...args: unknown[]) => void;
+type Level = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+/**
+ * A request's logger that makes its pino child (bindings: the reqId) only when a line is written: most
+ * requests write none at the default level, and a child costs its binding serialisation and redaction.
+ */
+class LazyRequestLogger {
+  private real: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly opts: ChildLoggerOptions,
+  ) {}
+
+  private get log(): FastifyBaseLogger {
+    this.real ??= this.parent.child(this.bindings, this.opts);
+    return this.real;
+  }
+  get level(): string {
+    return this.real?.level ?? this.opts.level ?? this.parent.level;
+  }
+  set level(l: string) {
+    this.log.level = l;
+  }
+  private emit(level: Level, args: unknown[]): void {
+    (this.log[level] as Emit).apply(this.log, args);
+  }
+  fatal(...a: unknown[]): void {
+    this.emit("fatal", a);
+  }
+  error(...a: unknown[]): void {
+    this.emit("error", a);
+  }
+  warn(...a: unknown[]): void {
+    this.emit("warn", a);
+  }
+  info(...a: unknown[]): void {
+    this.emit("info", a);
+  }
+  debug(...a: unknown[]): void {
+    this.emit("debug", a);
+  }
+  trace(...a: unknown[]): void {
+    this.emit("trace", a);
+  }
+  silent(...a: unknown[]): void {
+    this.emit("silent", a);
+  }
+  child(b: Bindings, o?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.log.child(b, o);
+  }
+}
+
+/** Fastify `childLoggerFactory`: the per-request logger, made lazily. */
+export function lazyChildLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  opts: ChildLoggerOptions,
+): FastifyBaseLogger {
+  return new LazyRequestLogger(logger, bindings, opts) as unknown as FastifyBaseLogger;
 }
