@@ -40,6 +40,20 @@ test("replay cache: replays refused inside the window, entries expire, full cach
   assert.equal(c.size, 1);
 });
 
+test("replay cache: hex signatures are remembered per key by their 52-bit prefix", () => {
+  const c = new ReplayCache(60_000, 100);
+  const t = 1_700_000_000_000;
+  const sig = (head: string) => head.padEnd(64, "0");
+  assert.equal(c.check("k", sig("0123456789abcdef"), t, t), "fresh");
+  assert.equal(c.check("k", sig("0123456789abcdef"), t + 1, t + 30_000), "replay");
+  assert.equal(c.check("k", sig("0123456789abc"), t, t), "replay"); // same first 13 hex digits
+  assert.equal(c.check("k", sig("0123456789abd"), t, t), "fresh");
+  assert.equal(c.check("other", sig("0123456789abcdef"), t, t), "fresh");
+  assert.equal(c.size, 3);
+  assert.equal(c.check("k", sig("0123456789abcdef"), t + 61_000, t + 62_000), "fresh");
+  assert.equal(c.size, 1);
+});
+
 test("keys persist sealed with AES-256-GCM and reload; the file never holds the secret", async () => {
   const masterKey = loadMasterKey(dir, {});
   assert.equal(statSync(join(dir, "master.key")).mode & 0o777, 0o600);
