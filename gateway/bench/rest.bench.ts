@@ -1,12 +1,16 @@
 // REST benchmark (SPEC §13): signed POST /api/v1/order through the whole gateway (HMAC auth, replay
-// cache, JSON-number scan, schema, filters, idempotency map, in-memory log) against bare Fastify routes,
-// in the same run, with autocannon (50 connections, BENCH_DURATION s each, default 10). Servers run in
-// a child process. Then the RS256 verification cost: sync, async (libuv pool), piscina, and the
-// gateway's JwtVerifier (cache miss / hit). Prints a Markdown section.
+// cache, JSON-number scan, schema, filters, idempotency map, then an in-memory log or the real journal
+// with its group-committed fsync) against bare Fastify routes, in the same run, with autocannon (50
+// connections, BENCH_DURATION s each, default 10). Every case gets a fresh server child process, and
+// its requests are prepared before the timed run (each signed one distinct: own clientOrderId and
+// signature), so the load generator on the same cores does no signing. The server's CPU time per
+// request (process.cpuUsage over the timed run, threads and kernel time included) is reported next to
+// req/s. Then the RS256 verification cost: sync, async (libuv pool), piscina, and the gateway's
+// JwtVerifier (cache miss / hit). Prints a Markdown section.
 //   node scripts/bench.mjs rest        (after `npx tsc -b`)
 import { fork } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon, { type RawRequest, type Result } from "autocannon";
 import { Piscina } from "piscina";
@@ -237,8 +241,11 @@ async function main(): Promise<void> {
     "## REST gateway (gateway/bench/rest.bench.ts)",
     "",
     `autocannon, ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of warm-up, server in a child process,`,
-    "load generator (which also signs each request) in the parent,",
-    `same machine (${cpus().length} cores, shared). In-memory log: append is durable at once (no fsync yet).`,
+    "a fresh server child process per row (production logger at info), load generator in the parent",
+    "sending requests prepared before the run (signed ones each with their own signature and clientOrderId),",
+    `same machine (${cpus().length} cores, shared with other work; load average ${loadavg()[0].toFixed(1)} at the end).`,
+    "Server CPU µs/req: the server process's user + system time over the timed run (its libuv threads and the",
+    "kernel's fsync work included) per answered request. In-memory log: append is durable at once.",
     "",
     "| case | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | × bare GET | × bare POST |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
