@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     `autocannon, ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of warm-up, server in a child process,`,
     "a fresh server child process per row (production logger at info), load generator in the parent",
     "sending requests prepared before the run (signed ones each with their own signature and clientOrderId),",
-    `same machine (${cpus().length} cores, shared with other work; load average ${loadavg()[0].toFixed(1)} at the end).`,
+    `same machine (${cpus().length} cores, shared with other work; load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end).`,
     "Server CPU µs/req: the server process's user + system time over the timed run (its libuv threads and the",
     "kernel's fsync work included) per answered request. In-memory log: append is durable at once.",
     "",
