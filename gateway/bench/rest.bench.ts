@@ -23,36 +23,32 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 /** unreported warm-up per case (JIT, connection set-up), s */
 const WARMUP = Math.min(2, DURATION);
 const CONNECTIONS = 50;
-
-interface Row {
-  name: string;
-  /** with the server process's CPU time over the timed run, µs */
-  r: Result & { cpuUs: number };
-}
+/** rounds over the cases (each case loaded DURATION / ROUNDS s per round) */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /** A server child process for one case; `cpu()` asks it for its process.cpuUsage() (µs, user + system). */
 interface Server {
   base: string;
   cpu(): Promise<number>;
+  stop(): void;
 }
 
-async function withServer<T>(kind: string, pem: string, fn: (s: Server) => Promise<T>): Promise<T> {
+async function startChild(kind: ServerKind, pem: string): Promise<Server> {
   // the server's stdout (its pino log) is not part of the report
   const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
   });
-  const cpu = () =>
-    new Promise<number>((resolve) => {
-      child.once("message", (m) => resolve((m as { cpu: number }).cpu));
-      child.send("cpu");
-    });
-  try {
-    return await fn({ base: `http://127.0.0.1:${port}`, cpu });
-  } finally {
-    child.kill();
-  }
+  return {
+    base: `http://127.0.0.1:${port}`,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        child.once("message", (m) => resolve((m as { cpu: number }).cpu));
+        child.send("cpu");
+      }),
+    stop: () => child.kill(),
+  };
 }
 
 const ORDER = (n: number) =>
@@ -66,87 +62,178 @@ function jwt(privateKey: string, sub: string): string {
   return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
 }
 
-/** upper bound of requests one case can send (warm-up + run at ≤ 80k req/s) */
-const POOL = Math.ceil((WARMUP + DURATION) * 60_000);
+/** requests prepared per second of a slice (more than any case answers here; beyond it: made on the fly) */
+const PREPARED_PER_S = 50_000;
 
 type Prepared = { headers: Record<string, string>; body: string };
+/** the i-th request of a case, signed (when signed) with timestamp `ts` */
+type Make = (i: number, ts: string) => Prepared;
 
-/**
- * POOL distinct requests prepared before the timed run, so the load generator (on the same 2 cores)
- * does no per-request work beyond handing them out. Signed ones each have their own clientOrderId and
- * signature (the replay cache sees every one once); they are signed with timestamps from now, well
- * inside the ±60 s window for the length of a case.
- */
-function prepare(make: (i: number) => Prepared): Prepared[] {
-  return Array.from({ length: POOL }, (_, i) => make(i));
-}
-
-function signedOrders(first: number): Prepared[] {
-  const ts = String(Date.now());
-  return prepare((i) => {
+const signedOrder =
+  (first: number): Make =>
+  (i, ts) => {
     const body = ORDER(first + i);
     const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
     return {
       headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
       body,
     };
+  };
+
+interface Case {
+  name: string;
+  kind: ServerKind;
+  path: string;
+  make: Make | undefined;
+  /** requests made so far (clientOrderIds stay unique) */
+  made: number;
+  server?: Server;
+  slices: Slice[];
+}
+
+interface Slice {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  cpuUs: number;
+}
+
+/**
+ * Loads a case for `seconds`. Its requests are prepared just before (signed ones with a timestamp of
+ * now, each with its own clientOrderId and signature: the replay cache sees every one once), so the
+ * load generator on the same cores does no signing while the clock runs.
+ */
+function load(c: Case, seconds: number): Promise<Result> {
+  const make = c.make;
+  let requests: Parameters<typeof autocannon>[0]["requests"];
+  if (make) {
+    const ts = String(Date.now());
+    const first = c.made;
+    const pool = Array.from({ length: Math.ceil(seconds * PREPARED_PER_S) }, (_, k) => make(first + k, ts));
+    c.made += pool.length;
+    let next = 0;
+    requests = [
+      {
+        method: "POST",
+        setupRequest: (req: RawRequest): RawRequest => {
+          const p = pool[next++] ?? make(c.made++, String(Date.now()));
+          return { ...req, headers: p.headers, body: p.body };
+        },
+      },
+    ];
+  }
+  return autocannon({
+    url: (c.server as Server).base + c.path,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests,
   });
 }
 
-async function run(s: Server, path: string, pool: Prepared[] | undefined): Promise<Row["r"]> {
-  let next = 0;
-  const requests = pool
-    ? [
-        {
-          method: "POST",
-          setupRequest: (req: RawRequest): RawRequest => {
-            const p = pool[next++];
-            if (!p) throw new Error("request pool exhausted: raise POOL");
-            return { ...req, headers: p.headers, body: p.body };
-          },
-        },
-      ]
-    : undefined;
-  const url = s.base + path;
-  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests });
+async function slice(c: Case, seconds: number): Promise<void> {
+  const s = c.server as Server;
   const cpu0 = await s.cpu();
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests });
+  const r = await load(c, seconds);
   const cpuUs = (await s.cpu()) - cpu0;
-  return Object.assign(r, { cpuUs });
+  c.slices.push({
+    requests: r.requests.total,
+    seconds: r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    bad: r.non2xx + r.errors,
+    cpuUs,
+  });
 }
 
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+};
+
+/** per case: req/s over all its slices, median p50/p99 of the slices, server CPU µs per request */
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  cpuPerReq: number;
+  /** req/s of each round */
+  rounds: number[];
+}
+
+/**
+ * Every case's server runs at once (an unloaded server is idle); after a warm-up of each, ROUNDS rounds
+ * load the cases one after another for DURATION / ROUNDS s each, so a change in the machine's load
+ * (shared cores) hits all cases alike and the per-round ratios can be compared.
+ */
 async function http(pem: string, privateKey: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  const one = async (name: string, kind: ServerKind, path: string, pool: Prepared[] | undefined) => {
-    const r = await withServer(kind, pem, (s) => run(s, path, pool));
-    rows.push({ name, r });
-  };
-  await one("bare Fastify `GET /hello`", "bare", "/hello", undefined);
   const json = { "content-type": "application/json" };
-  const plain = prepare((i) => ({ headers: json, body: ORDER(i) }));
-  await one("bare Fastify `POST /echo` (same JSON body, no schema)", "bare", "/echo", plain);
-  await one(
-    "gateway `POST /api/v1/order`, HMAC-signed, 202 after append (in-memory log)",
-    "gateway",
-    "/api/v1/order",
-    signedOrders(1e8),
-  );
   const token = jwt(privateKey, "1");
   const bearerHeaders = { "content-type": "application/json", authorization: `Bearer ${token}` };
-  const bearer = prepare((i) => ({ headers: bearerHeaders, body: ORDER(1e9 + i) }));
-  await one(
-    "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)",
-    "gateway",
-    "/api/v1/order",
-    bearer,
-  );
-  await one(
-    "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
-    "gateway-journal",
-    "/api/v1/order",
-    signedOrders(2e9),
-  );
-  return rows;
+  const cases: Case[] = [
+    ["bare Fastify `GET /hello`", "bare", "/hello", undefined],
+    [
+      "bare Fastify `POST /echo` (same JSON body, no schema)",
+      "bare",
+      "/echo",
+      (i: number) => ({ headers: json, body: ORDER(i) }),
+    ],
+    [
+      "gateway `POST /api/v1/order`, HMAC-signed, 202 after append (in-memory log)",
+      "gateway",
+      "/api/v1/order",
+      signedOrder(1e8),
+    ],
+    [
+      "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)",
+      "gateway",
+      "/api/v1/order",
+      (i: number) => ({ headers: bearerHeaders, body: ORDER(1e9 + i) }),
+    ],
+    [
+      "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
+      "gateway-journal",
+      "/api/v1/order",
+      signedOrder(2e9),
+    ],
+  ].map(([name, kind, path, make]) => ({
+    name: name as string,
+    kind: kind as ServerKind,
+    path: path as string,
+    make: make as Make | undefined,
+    made: 0,
+    slices: [],
+  }));
+  try {
+    for (const c of cases) {
+      c.server = await startChild(c.kind, pem);
+      await load(c, WARMUP);
+    }
+    for (let r = 0; r < ROUNDS; r++) for (const c of cases) await slice(c, Math.max(1, DURATION / ROUNDS));
+  } finally {
+    for (const c of cases) c.server?.stop();
+  }
+  return cases.map((c) => {
+    const sum = (f: (s: Slice) => number) => c.slices.reduce((a, s) => a + f(s), 0);
+    return {
+      name: c.name,
+      rps: sum((s) => s.requests) / sum((s) => s.seconds),
+      p50: median(c.slices.map((s) => s.p50)),
+      p99: median(c.slices.map((s) => s.p99)),
+      bad: sum((s) => s.bad),
+      cpuPerReq:
+        sum((s) => s.cpuUs) /
+        Math.max(
+          1,
+          sum((s) => s.requests),
+        ),
+      rounds: c.slices.map((s) => s.requests / s.seconds),
+    };
+  });
 }
 
 async function rate(label: string, count: number, fn: () => Promise<void>): Promise<[string, number]> {
@@ -235,23 +322,28 @@ async function main(): Promise<void> {
   });
   const rows = await http(publicKey, privateKey);
   const crypto = await rs256(publicKey, privateKey);
-  const bareGet = rows[0]?.r.requests.average ?? 1;
-  const barePost = rows[1]?.r.requests.average ?? 1;
+  const bareGet = rows[0]?.rps ?? 1;
+  const barePost = rows[1]?.rps ?? 1;
+  const bareRounds = rows[1]?.rounds ?? [];
+  /** median over rounds of (case req/s ÷ bare POST req/s in the same round) */
+  const roundRatio = (r: Row) => median(r.rounds.map((x, i) => x / (bareRounds[i] ?? x)));
   const lines = [
     "## REST gateway (gateway/bench/rest.bench.ts)",
     "",
-    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of warm-up, server in a child process,`,
-    "a fresh server child process per row (production logger at info), load generator in the parent",
-    "sending requests prepared before the run (signed ones each with their own signature and clientOrderId),",
-    `same machine (${cpus().length} cores, shared with other work; load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end).`,
-    "Server CPU µs/req: the server process's user + system time over the timed run (its libuv threads and the",
-    "kernel's fsync work included) per answered request. In-memory log: append is durable at once.",
+    `autocannon, ${CONNECTIONS} connections; every case has its own server child process (production logger at`,
+    `info), warmed ${WARMUP} s, then ${ROUNDS} rounds load the cases one after another for ${DURATION / ROUNDS} s each (${DURATION} s per case),`,
+    "so load from other work on the machine falls on all cases alike. The load generator (parent process)",
+    "sends requests prepared before the run: signed ones each with their own signature and clientOrderId.",
+    `Same machine (${cpus().length} cores, shared with other work; load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end).`,
+    "Server CPU µs/req: the server process's user + system time (its libuv threads and the kernel's fsync",
+    "work included) per answered request. In-memory log: append is durable at once. p50/p99: median over",
+    "rounds. × bare POST per round: median over rounds of the ratio to bare POST in the same round.",
     "",
-    "| case | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | × bare GET | × bare POST |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| case | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | × bare GET | × bare POST | × bare POST per round |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
-      ({ name, r }) =>
-        `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${(r.cpuUs / Math.max(1, r.requests.total)).toFixed(1)} | ${(r.requests.average / bareGet).toFixed(2)} | ${(r.requests.average / barePost).toFixed(2)} |`,
+      (r) =>
+        `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuPerReq.toFixed(1)} | ${(r.rps / bareGet).toFixed(2)} | ${(r.rps / barePost).toFixed(2)} | ${roundRatio(r).toFixed(2)} |`,
     ),
     "",
     "RS256 (RSA-2048) verification of 2 000 distinct tokens:",
