@@ -7,7 +7,7 @@
 // Admin routes need the JWT role `admin` or an admin API key (403 FORBIDDEN otherwise).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { ApiError } from "../api-error.js";
-import { verifySignature } from "../auth/hmac.js";
+import { HmacVerifier } from "../auth/hmac-verifier.js";
 import { type JwtPrincipal, JwtVerifier } from "../auth/jwt.js";
 import { API_KEY_RE, type ApiKeyEntry, type KeyStore } from "../auth/key-store.js";
 import { ReplayCache } from "../auth/replay-cache.js";
@@ -29,6 +29,7 @@ export interface AuthDeps {
 export class Authenticator {
   readonly replay: ReplayCache;
   readonly jwt: JwtVerifier;
+  private readonly hmac = new HmacVerifier();
   /** one principal object per key entry (a revoked or re-created key is a new entry) */
   private readonly principals = new WeakMap<ApiKeyEntry, Principal>();
 
@@ -78,7 +79,7 @@ export class Authenticator {
         `timestamp is more than ${this.d.cfg.windowMs / 1000} s away`,
       );
     }
-    if (!verifySignature(entry.secret, ts, req.method, req.url, req.rawBody ?? EMPTY, sig)) {
+    if (!this.hmac.verify(entry.secret, ts, req.method, req.url, req.rawBody ?? EMPTY, sig)) {
       throw new ApiError("INVALID_SIGNATURE", "signature does not match");
     }
     const verdict = this.replay.check(apiKey, sig, t, now);
