@@ -52,25 +52,22 @@ export async function startServer(kind: ServerKind, jwtPublicKey: string): Promi
   const keys = new EncryptedKeyStore({ masterKey: Buffer.alloc(32, 9) });
   await keys.create(1, false, { apiKey: BENCH_KEY, apiSecret: BENCH_SECRET });
   const config = makeConfig({
-    logLevel: "silent",
+    logLevel: "info", // the default: the production logger, quiet for 2xx (plugins/request-log.ts)
     rateLimit: { enabled: false },
     auth: { jwtPublicKeys: { [BENCH_JWT_KID]: jwtPublicKey } },
   });
-  const app = buildApp(
-    {
-      config,
-      log:
-        kind === "gateway-journal"
-          ? await JournalCommandLog.open(join(mkdtempSync(join(tmpdir(), "perpx-rest-bench-")), "journal"))
-          : new FastMemoryLog(),
-      readModel,
-      engine: { waitForOrder: async () => undefined, waitForSeq: async () => false, ready: () => true },
-      keys,
-      clock: Date.now,
-      idGen: new MonotonicIdGen({ clock: Date.now }),
-    },
-    { logger: false },
-  );
+  const app = buildApp({
+    config,
+    log:
+      kind === "gateway-journal"
+        ? await JournalCommandLog.open(join(mkdtempSync(join(tmpdir(), "perpx-rest-bench-")), "journal"))
+        : new FastMemoryLog(),
+    readModel,
+    engine: { waitForOrder: async () => undefined, waitForSeq: async () => false, ready: () => true },
+    keys,
+    clock: Date.now,
+    idGen: new MonotonicIdGen({ clock: Date.now }),
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   return app;
 }

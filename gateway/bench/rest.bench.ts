@@ -1,14 +1,18 @@
 // REST benchmark (SPEC §13): signed POST /api/v1/order through the whole gateway (HMAC auth, replay
-// cache, JSON-number scan, schema, filters, idempotency map, in-memory log) against bare Fastify routes,
-// in the same run, with autocannon (50 connections, BENCH_DURATION s each, default 10). Servers run in
-// a child process. Then the RS256 verification cost: sync, async (libuv pool), piscina, and the
-// gateway's JwtVerifier (cache miss / hit). Prints a Markdown section.
+// cache, JSON-number scan, schema, filters, idempotency map, then an in-memory log or the real journal
+// with its group-committed fsync) against bare Fastify routes, in the same run, with autocannon (50
+// connections, BENCH_DURATION s each, default 10). Every case gets a fresh server child process, and
+// its requests are prepared before the timed run (each signed one distinct: own clientOrderId and
+// signature), so the load generator on the same cores does no signing. The server's CPU time per
+// request (process.cpuUsage over the timed run, threads and kernel time included) is reported next to
+// req/s. Then the RS256 verification cost: sync, async (libuv pool), piscina, and the gateway's
+// JwtVerifier (cache miss / hit). Prints a Markdown section.
 //   node scripts/bench.mjs rest        (after `npx tsc -b`)
 import { fork } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import autocannon, { type Result } from "autocannon";
+import autocannon, { type RawRequest, type Result } from "autocannon";
 import { Piscina } from "piscina";
 import { signRequest } from "../src/auth/hmac.js";
 import { JwtVerifier } from "../src/auth/jwt.js";
@@ -19,23 +23,32 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 /** unreported warm-up per case (JIT, connection set-up), s */
 const WARMUP = Math.min(2, DURATION);
 const CONNECTIONS = 50;
+/** rounds over the cases (each case loaded DURATION / ROUNDS s per round) */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-interface Row {
-  name: string;
-  r: Result;
+/** A server child process for one case; `cpu()` asks it for its process.cpuUsage() (µs, user + system). */
+interface Server {
+  base: string;
+  cpu(): Promise<number>;
+  stop(): void;
 }
 
-async function withServer<T>(kind: string, pem: string, fn: (base: string) => Promise<T>): Promise<T> {
-  const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+async function startChild(kind: ServerKind, pem: string): Promise<Server> {
+  // the server's stdout (its pino log) is not part of the report
+  const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
   });
-  try {
-    return await fn(`http://127.0.0.1:${port}`);
-  } finally {
-    child.kill();
-  }
+  return {
+    base: `http://127.0.0.1:${port}`,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        child.once("message", (m) => resolve((m as { cpu: number }).cpu));
+        child.send("cpu");
+      }),
+    stop: () => child.kill(),
+  };
 }
 
 const ORDER = (n: number) =>
@@ -49,83 +62,178 @@ function jwt(privateKey: string, sub: string): string {
   return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
 }
 
-async function run(url: string, requests: Parameters<typeof autocannon>[0]["requests"]): Promise<Result> {
-  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, requests });
-  return autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests });
+/** requests prepared per second of a slice (more than any case answers here; beyond it: made on the fly) */
+const PREPARED_PER_S = 50_000;
+
+type Prepared = { headers: Record<string, string>; body: string };
+/** the i-th request of a case, signed (when signed) with timestamp `ts` */
+type Make = (i: number, ts: string) => Prepared;
+
+const signedOrder =
+  (first: number): Make =>
+  (i, ts) => {
+    const body = ORDER(first + i);
+    const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
+    return {
+      headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
+      body,
+    };
+  };
+
+interface Case {
+  name: string;
+  kind: ServerKind;
+  path: string;
+  make: Make | undefined;
+  /** requests made so far (clientOrderIds stay unique) */
+  made: number;
+  server?: Server;
+  slices: Slice[];
 }
 
+interface Slice {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  cpuUs: number;
+}
+
+/**
+ * Loads a case for `seconds`. Its requests are prepared just before (signed ones with a timestamp of
+ * now, each with its own clientOrderId and signature: the replay cache sees every one once), so the
+ * load generator on the same cores does no signing while the clock runs.
+ */
+function load(c: Case, seconds: number): Promise<Result> {
+  const make = c.make;
+  let requests: Parameters<typeof autocannon>[0]["requests"];
+  if (make) {
+    const ts = String(Date.now());
+    const first = c.made;
+    const pool = Array.from({ length: Math.ceil(seconds * PREPARED_PER_S) }, (_, k) => make(first + k, ts));
+    c.made += pool.length;
+    let next = 0;
+    requests = [
+      {
+        method: "POST",
+        setupRequest: (req: RawRequest): RawRequest => {
+          const p = pool[next++] ?? make(c.made++, String(Date.now()));
+          return { ...req, headers: p.headers, body: p.body };
+        },
+      },
+    ];
+  }
+  return autocannon({
+    url: (c.server as Server).base + c.path,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests,
+  });
+}
+
+async function slice(c: Case, seconds: number): Promise<void> {
+  const s = c.server as Server;
+  const cpu0 = await s.cpu();
+  const r = await load(c, seconds);
+  const cpuUs = (await s.cpu()) - cpu0;
+  c.slices.push({
+    requests: r.requests.total,
+    seconds: r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    bad: r.non2xx + r.errors,
+    cpuUs,
+  });
+}
+
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+};
+
+/** per case: req/s over all its slices, median p50/p99 of the slices, server CPU µs per request */
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  cpuPerReq: number;
+  /** req/s of each round */
+  rounds: number[];
+}
+
+/**
+ * Every case's server runs at once (an unloaded server is idle); after a warm-up of each, ROUNDS rounds
+ * load the cases one after another for DURATION / ROUNDS s each, so a change in the machine's load
+ * (shared cores) hits all cases alike and the per-round ratios can be compared.
+ */
 async function http(pem: string, privateKey: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  await withServer("bare", pem, async (base) => {
-    rows.push({ name: "bare Fastify `GET /hello`", r: await run(`${base}/hello`, undefined) });
-    let n = 0;
-    const r = await run(`${base}/echo`, [
-      {
-        method: "POST",
-        setupRequest: (req) => ({
-          ...req,
-          headers: { "content-type": "application/json" },
-          body: ORDER(++n),
-        }),
-      },
-    ]);
-    rows.push({ name: "bare Fastify `POST /echo` (same JSON body, no schema)", r });
+  const json = { "content-type": "application/json" };
+  const token = jwt(privateKey, "1");
+  const bearerHeaders = { "content-type": "application/json", authorization: `Bearer ${token}` };
+  const cases: Case[] = [
+    ["bare Fastify `GET /hello`", "bare", "/hello", undefined],
+    [
+      "bare Fastify `POST /echo` (same JSON body, no schema)",
+      "bare",
+      "/echo",
+      (i: number) => ({ headers: json, body: ORDER(i) }),
+    ],
+    [
+      "gateway `POST /api/v1/order`, HMAC-signed, 202 after append (in-memory log)",
+      "gateway",
+      "/api/v1/order",
+      signedOrder(1e8),
+    ],
+    [
+      "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)",
+      "gateway",
+      "/api/v1/order",
+      (i: number) => ({ headers: bearerHeaders, body: ORDER(1e9 + i) }),
+    ],
+    [
+      "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
+      "gateway-journal",
+      "/api/v1/order",
+      signedOrder(2e9),
+    ],
+  ].map(([name, kind, path, make]) => ({
+    name: name as string,
+    kind: kind as ServerKind,
+    path: path as string,
+    make: make as Make | undefined,
+    made: 0,
+    slices: [],
+  }));
+  try {
+    for (const c of cases) {
+      c.server = await startChild(c.kind, pem);
+      await load(c, WARMUP);
+    }
+    for (let r = 0; r < ROUNDS; r++) for (const c of cases) await slice(c, Math.max(1, DURATION / ROUNDS));
+  } finally {
+    for (const c of cases) c.server?.stop();
+  }
+  return cases.map((c) => {
+    const sum = (f: (s: Slice) => number) => c.slices.reduce((a, s) => a + f(s), 0);
+    return {
+      name: c.name,
+      rps: sum((s) => s.requests) / sum((s) => s.seconds),
+      p50: median(c.slices.map((s) => s.p50)),
+      p99: median(c.slices.map((s) => s.p99)),
+      bad: sum((s) => s.bad),
+      cpuPerReq:
+        sum((s) => s.cpuUs) /
+        Math.max(
+          1,
+          sum((s) => s.requests),
+        ),
+      rounds: c.slices.map((s) => s.requests / s.seconds),
+    };
   });
-  await withServer("gateway", pem, async (base) => {
-    let n = 0;
-    const signed = await run(`${base}/api/v1/order`, [
-      {
-        method: "POST",
-        setupRequest: (req) => {
-          const body = ORDER(++n);
-          const ts = String(Date.now());
-          const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
-          return {
-            ...req,
-            headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
-            body,
-          };
-        },
-      },
-    ]);
-    rows.push({ name: "gateway `POST /api/v1/order`, HMAC-signed, 202 after append", r: signed });
-    const token = jwt(privateKey, "1");
-    let m = 0;
-    const bearer = await run(`${base}/api/v1/order`, [
-      {
-        method: "POST",
-        setupRequest: (req) => ({
-          ...req,
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: ORDER(1e9 + ++m),
-        }),
-      },
-    ]);
-    rows.push({ name: "gateway `POST /api/v1/order`, JWT bearer (verified once, then cached)", r: bearer });
-  });
-  await withServer("gateway-journal", pem, async (base) => {
-    let n = 0;
-    const durable = await run(`${base}/api/v1/order`, [
-      {
-        method: "POST",
-        setupRequest: (req) => {
-          const body = ORDER(2e9 + ++n);
-          const ts = String(Date.now());
-          const signature = signRequest(BENCH_SECRET, ts, "POST", "/api/v1/order", body);
-          return {
-            ...req,
-            headers: { "content-type": "application/json", APIKEY: BENCH_KEY, timestamp: ts, signature },
-            body,
-          };
-        },
-      },
-    ]);
-    rows.push({
-      name: "gateway `POST /api/v1/order`, HMAC-signed, 202 after the journal's fsync",
-      r: durable,
-    });
-  });
-  return rows;
 }
 
 async function rate(label: string, count: number, fn: () => Promise<void>): Promise<[string, number]> {
@@ -214,20 +322,28 @@ async function main(): Promise<void> {
   });
   const rows = await http(publicKey, privateKey);
   const crypto = await rs256(publicKey, privateKey);
-  const bareGet = rows[0]?.r.requests.average ?? 1;
-  const barePost = rows[1]?.r.requests.average ?? 1;
+  const bareGet = rows[0]?.rps ?? 1;
+  const barePost = rows[1]?.rps ?? 1;
+  const bareRounds = rows[1]?.rounds ?? [];
+  /** median over rounds of (case req/s ÷ bare POST req/s in the same round) */
+  const roundRatio = (r: Row) => median(r.rounds.map((x, i) => x / (bareRounds[i] ?? x)));
   const lines = [
     "## REST gateway (gateway/bench/rest.bench.ts)",
     "",
-    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per row after ${WARMUP} s of warm-up, server in a child process,`,
-    "load generator (which also signs each request) in the parent,",
-    `same machine (${cpus().length} cores, shared). In-memory log: append is durable at once (no fsync yet).`,
+    `autocannon, ${CONNECTIONS} connections; every case has its own server child process (production logger at`,
+    `info), warmed ${WARMUP} s, then ${ROUNDS} rounds load the cases one after another for ${DURATION / ROUNDS} s each (${DURATION} s per case),`,
+    "so load from other work on the machine falls on all cases alike. The load generator (parent process)",
+    "sends requests prepared before the run: signed ones each with their own signature and clientOrderId.",
+    `Same machine (${cpus().length} cores, shared with other work; load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end).`,
+    "Server CPU µs/req: the server process's user + system time (its libuv threads and the kernel's fsync",
+    "work included) per answered request. In-memory log: append is durable at once. p50/p99: median over",
+    "rounds. × bare POST per round: median over rounds of the ratio to bare POST in the same round.",
     "",
-    "| case | req/s | p50 ms | p99 ms | non-2xx | × bare GET | × bare POST |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| case | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | × bare GET | × bare POST | × bare POST per round |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
-      ({ name, r }) =>
-        `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${(r.requests.average / bareGet).toFixed(2)} | ${(r.requests.average / barePost).toFixed(2)} |`,
+      (r) =>
+        `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuPerReq.toFixed(1)} | ${(r.rps / bareGet).toFixed(2)} | ${(r.rps / barePost).toFixed(2)} | ${roundRatio(r).toFixed(2)} |`,
     ),
     "",
     "RS256 (RSA-2048) verification of 2 000 distinct tokens:",
@@ -252,6 +368,10 @@ if (process.argv[2] === "--serve") {
   const app = await startServer(process.argv[3] as ServerKind, process.argv[4] ?? "");
   const addr = app.server.address();
   process.send?.({ port: typeof addr === "object" && addr ? addr.port : 0 });
+  process.on("message", () => {
+    const u = process.cpuUsage();
+    process.send?.({ cpu: u.user + u.system });
+  });
 } else {
   await main();
 }

@@ -1,19 +1,21 @@
 // buildApp: the gateway wired in one place (fastify/demo layout). Order matters and is the point of
-// this file: errors → body parsing → IP rate limit → auth (per-key limit) → body errors → metrics →
+// this file: errors → request id, shutdown and IP rate limit (one onRequest hook) → body parsing →
+// auth, per-key limit and body errors (one route-level preValidation hook) → metrics and log line →
 // OpenAPI collector → routes → the web UI's files (docs/ui.md). The gateway keeps no exchange state: commands go to the log, queries to
 // the read model.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { ApiError } from "./api-error.js";
 import { CommandWriter } from "./commands/command-writer.js";
 import { CommandContext } from "./commands/context.js";
 import { OrderChanges } from "./commands/order-changes.js";
 import { OrderEntry } from "./commands/order-entry.js";
 import { Authenticator, registerAuth } from "./plugins/auth.js";
-import { registerBodyErrorGate, registerBodyParsing } from "./plugins/body.js";
+import { registerBodyParsing } from "./plugins/body.js";
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./plugins/errors.js";
 import { type Gauge, Metrics, registerMetrics } from "./plugins/metrics.js";
 import { registerOpenApi } from "./plugins/openapi.js";
-import { RateLimiter, registerIpRateLimit } from "./plugins/rate-limit.js";
+import { ipRateCheck, RateLimiter } from "./plugins/rate-limit.js";
+import { lazyChildLogger, REQUEST_ID_HEADER, requestIds } from "./plugins/request-log.js";
 import { webUiRoutes } from "./plugins/web-ui.js";
 import { accountRoutes } from "./routes/account.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -37,17 +39,28 @@ export const REDACT_PATHS = [
   "*.apiSecret",
   "*.signature",
   "*.authorization",
+  "*.headers.signature",
+  "*.headers.authorization",
+  "*.headers.apikey",
+  "token",
+  "*.token",
 ];
 
 export interface BuildOptions {
-  /** Fastify logger option; default: pino at config.logLevel with redaction */
+  /** Fastify logger option; default: pino at config.logLevel with redaction, to stdout or `logStream` */
   logger?: FastifyServerOptions["logger"];
+  /** where the default logger writes (tests capture it); stdout when absent */
+  logStream?: { write(line: string): void };
 }
 
 export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyInstance {
   const { config } = deps;
   const app = Fastify({
-    logger: opts.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     frameworkErrors,
@@ -55,6 +68,11 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
     // closing is answered by our own hook below, in the catalog format
     return503OnClosing: false,
     requestTimeout: 30_000, // ms: slow-loris bound
+    // request ids and the one completion line per request: plugins/request-log.ts
+    requestIdHeader: false,
+    genReqId: requestIds(),
+    childLoggerFactory: lazyChildLogger,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 100 },
   });
 
@@ -97,14 +115,23 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onRequest", async () => {
+  const ipLimit = ipRateCheck(limiter, config.rateLimit.perIp);
+  // the one onRequest hook (synchronous): request id header, shutdown, per-IP limit
+  app.addHook("onRequest", (req, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
     if (closing)
-      throw new ApiError("ENGINE_UNAVAILABLE", "the gateway is shutting down; retry on another instance");
+      return done(
+        new ApiError("ENGINE_UNAVAILABLE", "the gateway is shutting down; retry on another instance"),
+      );
+    try {
+      ipLimit(req);
+    } catch (e) {
+      return done(e as Error);
+    }
+    done();
   });
   registerBodyParsing(app, config.bodyLimit);
-  registerIpRateLimit(app, limiter, config.rateLimit.perIp);
   registerAuth(app, auth, limiter);
-  registerBodyErrorGate(app);
   registerMetrics(app, metrics);
   registerOpenApi(app, API_VERSION);
 

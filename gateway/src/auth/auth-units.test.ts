@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { ensureAdminKey } from "./admin-bootstrap.js";
 import { signRequest, verifySignature } from "./hmac.js";
+import { HmacVerifier } from "./hmac-verifier.js";
 import { EncryptedKeyStore } from "./key-store.js";
 import { ReplayCache } from "./replay-cache.js";
 import { loadMasterKey, SecretBox } from "./secret-box.js";
@@ -28,6 +29,33 @@ test("HMAC: SPEC §8.1 string, lowercase hex, constant-time verify", () => {
   );
 });
 
+test("HmacVerifier agrees with createHmac on any key length, body and URL, and refuses near misses", () => {
+  const v = new HmacVerifier();
+  const bodies = ["", '{"a":1}', ` {\n\t"x" : "é€😀" } `, "x".repeat(10_000)];
+  const secrets = ["s", "0123456789abcdef", "k".repeat(64), "long-".repeat(40)];
+  for (const sec of secrets) {
+    for (const body of bodies) {
+      const key = Buffer.from(sec);
+      const url = "/api/v1/order?symbol=BTCUSDT&x=ü";
+      const sig = signRequest(key, "1700000000000", "POST", url, body);
+      const buf = Buffer.from(body);
+      assert.ok(v.verify(key, "1700000000000", "POST", url, buf, sig), `${sec.length} ${body.length}`);
+      assert.equal(
+        v.verify(key, "1700000000000", "POST", url, buf, sig),
+        verifySignature(key, "1700000000000", "POST", url, buf, sig),
+      );
+      assert.ok(!v.verify(key, "1700000000001", "POST", url, buf, sig));
+      assert.ok(!v.verify(key, "1700000000000", "PUT", url, buf, sig));
+      assert.ok(!v.verify(Buffer.from(`${sec}x`), "1700000000000", "POST", url, buf, sig));
+      assert.ok(!v.verify(key, "1700000000000", "POST", url, Buffer.from(`${body} `), sig));
+      const flipped = sig[63] === "0" ? "1" : "0";
+      assert.ok(!v.verify(key, "1700000000000", "POST", url, buf, `${sig.slice(0, 63)}${flipped}`));
+      assert.ok(!v.verify(key, "1700000000000", "POST", url, buf, sig.toUpperCase()));
+      assert.ok(!v.verify(key, "1700000000000", "POST", url, buf, `${sig}0`));
+    }
+  }
+});
+
 test("replay cache: replays refused inside the window, entries expire, full cache fails closed", () => {
   const c = new ReplayCache(60_000, 3);
   const t = 1_700_000_000_000;
@@ -37,6 +65,20 @@ test("replay cache: replays refused inside the window, entries expire, full cach
   assert.equal(c.check("k", "s2", t, t), "fresh");
   assert.equal(c.check("k", "s3", t, t), "full");
   assert.equal(c.check("k", "s3", t + 61_000, t + 62_000), "fresh"); // the first three expired
+  assert.equal(c.size, 1);
+});
+
+test("replay cache: hex signatures are remembered per key by their 52-bit prefix", () => {
+  const c = new ReplayCache(60_000, 100);
+  const t = 1_700_000_000_000;
+  const sig = (head: string) => head.padEnd(64, "0");
+  assert.equal(c.check("k", sig("0123456789abcdef"), t, t), "fresh");
+  assert.equal(c.check("k", sig("0123456789abcdef"), t + 1, t + 30_000), "replay");
+  assert.equal(c.check("k", sig("0123456789abc"), t, t), "replay"); // same first 13 hex digits
+  assert.equal(c.check("k", sig("0123456789abd"), t, t), "fresh");
+  assert.equal(c.check("other", sig("0123456789abcdef"), t, t), "fresh");
+  assert.equal(c.size, 3);
+  assert.equal(c.check("k", sig("0123456789abcdef"), t + 61_000, t + 62_000), "fresh");
   assert.equal(c.size, 1);
 });
 

@@ -72,13 +72,18 @@ export class JwtVerifier {
     return this.keys.size;
   }
 
-  async verify(token: string, now: number): Promise<JwtPrincipal> {
+  /** A token verified before and not expired since (synchronous); undefined when not cached. */
+  cached(token: string, now: number): JwtPrincipal | undefined {
     const hit = this.cache.get(token);
-    if (hit) {
-      if (hit.exp + this.opts.leewayMs > now) return hit;
-      this.cache.delete(token);
-      throw unauthorized("JWT expired");
-    }
+    if (!hit) return undefined;
+    if (hit.exp + this.opts.leewayMs > now) return hit;
+    this.cache.delete(token);
+    throw unauthorized("JWT expired");
+  }
+
+  async verify(token: string, now: number): Promise<JwtPrincipal> {
+    const hit = this.cached(token, now);
+    if (hit) return hit;
     if (token.length > MAX_TOKEN) throw unauthorized("JWT too long");
     const parts = token.split(".");
     if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) throw unauthorized("malformed JWT");

@@ -27,6 +27,8 @@ export interface CreatedApiKey {
 
 export interface KeyStore {
   lookup(apiKey: string): Promise<ApiKeyEntry | undefined>;
+  /** The same answer synchronously, for stores that hold every key in memory (the auth hook's fast path). */
+  lookupNow?(apiKey: string): ApiKeyEntry | undefined;
   /** Creates a key (random id and secret unless given), durable before it resolves. */
   create(
     userId: number,
@@ -84,6 +86,10 @@ export class EncryptedKeyStore implements KeyStore {
   }
 
   async lookup(apiKey: string): Promise<ApiKeyEntry | undefined> {
+    return this.byKey.get(apiKey);
+  }
+
+  lookupNow(apiKey: string): ApiKeyEntry | undefined {
     return this.byKey.get(apiKey);
   }
 

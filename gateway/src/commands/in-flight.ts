@@ -8,13 +8,31 @@
 
 export interface InFlight<T> {
   /** resolves with the log seq once durable, rejects if the append failed */
-  durable: Promise<number>;
-  value: T;
-  expires: number;
+  readonly durable: Promise<number>;
+  readonly value: T;
+  readonly expires: number;
+}
+
+/** An entry keeps its append's promise only until it settles (entries live for minutes). */
+class Entry<T> implements InFlight<T> {
+  seq = 0;
+  pending: Promise<number> | undefined;
+
+  constructor(
+    readonly value: T,
+    readonly expires: number,
+    pending: Promise<number>,
+  ) {
+    this.pending = pending;
+  }
+
+  get durable(): Promise<number> {
+    return this.pending ?? Promise.resolve(this.seq);
+  }
 }
 
 export class InFlightMap<T> {
-  private readonly map = new Map<string, InFlight<T>>();
+  private readonly map = new Map<string, Entry<T>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -36,12 +54,21 @@ export class InFlightMap<T> {
   }
 
   add(key: string, value: T, durable: Promise<number>, now: number): void {
+    const e = new Entry(value, now + this.ttlMs, durable);
     // the failure is handled by whoever awaits it; never an unhandled rejection
-    durable.catch(() => this.map.delete(key));
+    durable.then(
+      (seq) => {
+        e.seq = seq;
+        e.pending = undefined;
+      },
+      () => {
+        if (this.map.get(key) === e) this.map.delete(key);
+      },
+    );
     if (this.map.size >= this.max) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);
     }
-    this.map.set(key, { durable, value, expires: now + this.ttlMs });
+    this.map.set(key, e);
   }
 }

@@ -1,18 +1,19 @@
-// Authentication and authorization, in one hook (preValidation: after the raw body is read, which the
-// HMAC needs, and before anything looks at the body). Routes declare `config.auth`: public | user | admin.
+// Authentication and authorization, in one route-level hook (preValidation: after the raw body is read,
+// which the HMAC needs, and before anything looks at the body). Routes declare `config.auth`:
+// public | user | admin.
 //   Authorization: Bearer <JWT>   → RS256 JWT (auth/jwt.ts)
 //   APIKEY + timestamp + signature → HMAC over timestamp + METHOD + path?query + raw body (auth/hmac.ts),
 //                                   ±window, single use inside the window (auth/replay-cache.ts)
 // Admin routes need the JWT role `admin` or an admin API key (403 FORBIDDEN otherwise).
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { ApiError } from "../api-error.js";
-import { verifySignature } from "../auth/hmac.js";
-import { JwtVerifier } from "../auth/jwt.js";
-import { API_KEY_RE, type KeyStore } from "../auth/key-store.js";
+import { HmacVerifier } from "../auth/hmac-verifier.js";
+import { type JwtPrincipal, JwtVerifier } from "../auth/jwt.js";
+import { API_KEY_RE, type ApiKeyEntry, type KeyStore } from "../auth/key-store.js";
 import { ReplayCache } from "../auth/replay-cache.js";
 import type { AuthConfig } from "../config.js";
 import type { RateLimiter } from "./rate-limit.js";
-import type { Principal } from "./request-context.js";
+import type { AuthLevel, Principal } from "./request-context.js";
 
 const EMPTY = Buffer.alloc(0);
 const TS_RE = /^[0-9]{1,16}$/;
@@ -28,6 +29,9 @@ export interface AuthDeps {
 export class Authenticator {
   readonly replay: ReplayCache;
   readonly jwt: JwtVerifier;
+  private readonly hmac = new HmacVerifier();
+  /** one principal object per key entry (a revoked or re-created key is a new entry) */
+  private readonly principals = new WeakMap<ApiKeyEntry, Principal>();
 
   constructor(private readonly d: AuthDeps) {
     this.replay = new ReplayCache(d.cfg.windowMs, d.cfg.replayCacheMax);
@@ -37,19 +41,30 @@ export class Authenticator {
     this.jwt = new JwtVerifier(d.cfg.jwtPublicKeys, jwtOpts);
   }
 
-  async authenticate(req: FastifyRequest): Promise<Principal> {
+  /**
+   * The request's principal. Synchronous when everything it needs is in memory (an API key of a store
+   * with lookupNow, a JWT verified before); a promise otherwise (first sight of a JWT: async RSA verify).
+   */
+  authenticate(req: FastifyRequest): Principal | Promise<Principal> {
     const authz = req.headers.authorization;
     if (authz !== undefined) {
       const m = BEARER_RE.exec(authz);
       if (!m?.[1]) throw new ApiError("UNAUTHORIZED", "Authorization must be `Bearer <JWT>`");
-      const p = await this.jwt.verify(m[1], this.d.clock());
-      return { userId: p.userId, admin: p.admin, via: "jwt", rateKey: `jwt:${p.userId}` };
+      const token = m[1];
+      const now = this.d.clock();
+      const hit = this.jwt.cached(token, now);
+      return hit ? jwtPrincipal(hit) : this.jwt.verify(token, now).then(jwtPrincipal);
     }
     const apiKey = req.headers.apikey;
     if (typeof apiKey !== "string" || !API_KEY_RE.test(apiKey)) {
       throw new ApiError("UNAUTHORIZED", "missing APIKEY header or Bearer token");
     }
-    const entry = await this.d.keys.lookup(apiKey);
+    const keys = this.d.keys;
+    if (keys.lookupNow) return this.signed(req, apiKey, keys.lookupNow(apiKey));
+    return keys.lookup(apiKey).then((entry) => this.signed(req, apiKey, entry));
+  }
+
+  private signed(req: FastifyRequest, apiKey: string, entry: ApiKeyEntry | undefined): Principal {
     if (!entry) throw new ApiError("UNAUTHORIZED", "unknown API key");
     const ts = req.headers.timestamp;
     const sig = req.headers.signature;
@@ -64,7 +79,7 @@ export class Authenticator {
         `timestamp is more than ${this.d.cfg.windowMs / 1000} s away`,
       );
     }
-    if (!verifySignature(entry.secret, ts, req.method, req.url, req.rawBody ?? EMPTY, sig)) {
+    if (!this.hmac.verify(entry.secret, ts, req.method, req.url, req.rawBody ?? EMPTY, sig)) {
       throw new ApiError("INVALID_SIGNATURE", "signature does not match");
     }
     const verdict = this.replay.check(apiKey, sig, t, now);
@@ -72,18 +87,64 @@ export class Authenticator {
     if (verdict === "full") {
       throw new ApiError("RATE_LIMITED", "replay cache full", { headers: { "Retry-After": "1" } });
     }
-    return { userId: entry.userId, admin: entry.admin, via: "apikey", rateKey: `key:${apiKey}` };
+    let p = this.principals.get(entry);
+    if (!p) {
+      p = { userId: entry.userId, admin: entry.admin, via: "apikey", rateKey: `key:${apiKey}` };
+      this.principals.set(entry, p);
+    }
+    return p;
   }
 }
 
+function jwtPrincipal(p: JwtPrincipal): Principal {
+  return { userId: p.userId, admin: p.admin, via: "jwt", rateKey: `jwt:${p.userId}` };
+}
+
+type Done = (err?: Error) => void;
+
+/**
+ * One route-level preValidation hook (attached by onRoute to every route; callback style, synchronous
+ * unless a JWT needs its first RSA verify): authentication and authorization on user and admin routes
+ * (after the raw body is read, which the HMAC needs), the per-key rate limit, then the body problem
+ * recorded while parsing (so an unauthenticated client learns nothing about its body).
+ */
 export function registerAuth(app: FastifyInstance, auth: Authenticator, limiter: RateLimiter): void {
   app.decorateRequest("principal", null);
-  app.addHook("preValidation", async (req) => {
-    const level = req.routeOptions.config.auth ?? "public";
-    if (level === "public") return;
-    const p = await auth.authenticate(req);
-    if (level === "admin" && !p.admin) throw new ApiError("FORBIDDEN", "admin role required");
-    limiter.hitKey(p.rateKey);
+  const gate = (req: FastifyRequest, done: Done): void => {
+    if (req.bodyError) done(req.bodyError);
+    else done();
+  };
+  const admit = (req: FastifyRequest, level: AuthLevel, p: Principal, done: Done): void => {
+    try {
+      if (level === "admin" && !p.admin) throw new ApiError("FORBIDDEN", "admin role required");
+      limiter.hitKey(p.rateKey);
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
     req.principal = p;
+    gate(req, done);
+  };
+  const publicHook = (req: FastifyRequest, _reply: FastifyReply, done: Done): void => gate(req, done);
+  const guarded =
+    (level: AuthLevel) =>
+    (req: FastifyRequest, _reply: FastifyReply, done: Done): void => {
+      let r: Principal | Promise<Principal>;
+      try {
+        r = auth.authenticate(req);
+      } catch (e) {
+        done(e as Error);
+        return;
+      }
+      if (r instanceof Promise) r.then((p) => admit(req, level, p, done), done);
+      else admit(req, level, r, done);
+    };
+  const userHook = guarded("user");
+  const adminHook = guarded("admin");
+  app.addHook("onRoute", (r: RouteOptions) => {
+    const level = (r.config as { auth?: AuthLevel } | undefined)?.auth ?? "public";
+    const hook = level === "admin" ? adminHook : level === "user" ? userHook : publicHook;
+    const own = r.preValidation;
+    r.preValidation = own === undefined ? [hook] : [hook, ...(Array.isArray(own) ? own : [own])];
   });
 }

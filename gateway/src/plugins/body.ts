@@ -1,6 +1,6 @@
 // Request bodies: only application/json is accepted (anything else is 415 UNSUPPORTED_MEDIA_TYPE); the
 // raw bytes are kept for the HMAC; malformed JSON and inexact numbers are recorded and reported after
-// authentication (so an unauthenticated client learns nothing about the body). Validation uses two Ajv
+// authentication (so an unauthenticated client learns nothing about the body: plugins/auth.ts reports it). Validation uses two Ajv
 // instances without type coercion: bodies keep their JSON types (wrong types are INVALID_PARAMETER), and
 // query strings are converted strictly before validation — an integer only from plain digits, a
 // boolean only from "true"/"false" — so `limit=1e3`, `limit=+5` or `limit=0x10` are refused (Ajv's own
@@ -77,12 +77,5 @@ export function registerBodyParsing(app: FastifyInstance, bodyLimit: number): vo
     const bad = scanJsonNumbers(text);
     if (bad) req.bodyError = new ApiError("INVALID_PRECISION", `number ${bad.literal}: ${bad.why}`);
     done(null, bad ? undefined : body);
-  });
-}
-
-/** Reports a recorded body problem; registered after the auth hook so it runs after authentication. */
-export function registerBodyErrorGate(app: FastifyInstance): void {
-  app.addHook("preValidation", async (req) => {
-    if (req.bodyError) throw req.bodyError;
   });
 }

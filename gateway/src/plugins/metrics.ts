@@ -2,6 +2,7 @@
 // route (the route pattern, never the raw URL: bounded cardinality) and status, plus gauges the
 // operator needs (engine seq seen by the read model, log seq, log lag, replay cache size).
 import type { FastifyInstance } from "fastify";
+import { logCompleted } from "./request-log.js";
 
 /** latency buckets, seconds */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,13 +22,29 @@ export interface Gauge {
 
 export class Metrics {
   private readonly series = new Map<string, Series>();
+  /** method → route → status → series: no label string is built per request */
+  private readonly index = new Map<string, Map<string, Map<number, Series>>>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const labels = `method="${method}",route="${route}",status="${status}"`;
-    let s = this.series.get(labels);
+    let byRoute = this.index.get(method);
+    if (!byRoute) {
+      byRoute = new Map();
+      this.index.set(method, byRoute);
+    }
+    let byStatus = byRoute.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    let s = byStatus.get(status);
     if (!s) {
-      s = { labels, count: 0, sum: 0, buckets: new Array<number>(BUCKETS.length).fill(0) };
-      this.series.set(labels, s);
+      const labels = `method="${method}",route="${route}",status="${status}"`;
+      s = this.series.get(labels);
+      if (!s) {
+        s = { labels, count: 0, sum: 0, buckets: new Array<number>(BUCKETS.length).fill(0) };
+        this.series.set(labels, s);
+      }
+      byStatus.set(status, s);
     }
     s.count++;
     s.sum += seconds;
@@ -59,9 +76,12 @@ export class Metrics {
   }
 }
 
+/** One synchronous onResponse hook: the request's metrics, then its completion log line. */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook("onResponse", async (req, reply) => {
+  app.addHook("onResponse", (req, reply, done) => {
     const route = req.routeOptions.url ?? "unmatched";
     metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    logCompleted(req, reply);
+    done();
   });
 }

@@ -3,7 +3,7 @@
 // someone else's quota). Over the limit: 429 RATE_LIMITED with Retry-After (seconds to the window end).
 // Memory is bounded: counters live for one window, and at most `maxTracked` clients are counted per
 // window (new clients beyond that are limited until the window turns).
-import type { FastifyInstance } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { ApiError } from "../api-error.js";
 import type { RateLimitConfig } from "../config.js";
 
@@ -42,8 +42,9 @@ export class RateLimiter {
   }
 }
 
-export function registerIpRateLimit(app: FastifyInstance, limiter: RateLimiter, perIp: number): void {
-  app.addHook("onRequest", async (req) => {
+/** The per-IP check of every /api request (run by the app's one onRequest hook, before the body is read). */
+export function ipRateCheck(limiter: RateLimiter, perIp: number): (req: FastifyRequest) => void {
+  return (req) => {
     if (req.url.startsWith("/api/")) limiter.hit(`ip:${req.ip}`, perIp);
-  });
+  };
 }

@@ -5,7 +5,7 @@ import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { buildApp } from "../../src/app.js";
+import { type BuildOptions, buildApp } from "../../src/app.js";
 import { signRequest } from "../../src/auth/hmac.js";
 import { EncryptedKeyStore } from "../../src/auth/key-store.js";
 import { type GatewayConfig, makeConfig } from "../../src/config.js";
@@ -75,7 +75,12 @@ export interface SignedOpts {
 export const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
 
 export async function makeHarness(
-  opts: { config?: ConfigOverrides; events?: EngineEvent[] } = {},
+  opts: {
+    config?: ConfigOverrides;
+    events?: EngineEvent[];
+    /** the app's own pino logger (at config.logLevel, with its redaction) writing here; none by default */
+    logStream?: BuildOptions["logStream"];
+  } = {},
 ): Promise<Harness> {
   const time = { now: T0 };
   const clock = () => time.now;
@@ -99,7 +104,10 @@ export async function makeHarness(
   ]);
   const u = await keys.create(1, false);
   const a = await keys.create(0, true);
-  const app = buildApp({ config, log, readModel: rm, engine, keys, clock, idGen }, { logger: false });
+  const app = buildApp(
+    { config, log, readModel: rm, engine, keys, clock, idGen },
+    opts.logStream ? { logStream: opts.logStream } : { logger: false },
+  );
   await app.ready();
   const h: Harness = {
     app,
