@@ -10,11 +10,17 @@ import { makeKafka } from "@perpx/engine/log/kafka/client";
 import { groupLag } from "@perpx/engine/log/kafka/ops";
 import { deleteTopics, ensureTopics, KafkaNames } from "@perpx/engine/log/kafka/topics";
 import type { Admin, Kafka } from "kafkajs";
-import { createDbPool, dropDatabase, ensureDatabase, mysqlUrlFromEnv, type Pool } from "../../../src/persistence/db.js";
+import {
+  createDbPool,
+  dropDatabase,
+  ensureDatabase,
+  mysqlUrlFromEnv,
+  type Pool,
+} from "../../../src/persistence/db.js";
 import { migrate } from "../../../src/persistence/migrator.js";
 import { type KeyPair, obj, RestClient } from "../../embedded/client.js";
 import { eventually, urlWithDb } from "../../integration/read-side-env.js";
-import { type Child, Children } from "./children.js";
+import type { Child, Children } from "./children.js";
 import { freePort, REPO_ROOT } from "./private-services.js";
 
 export const SAVER_GROUPS = [
@@ -24,7 +30,10 @@ export const SAVER_GROUPS = [
   "matching_engine_saver_trades",
 ] as const;
 
-export const ADMIN: KeyPair = { apiKey: "rel-admin-key-0001", apiSecret: "rel-admin-secret-0123456789abcdef" };
+export const ADMIN: KeyPair = {
+  apiKey: "rel-admin-key-0001",
+  apiSecret: "rel-admin-secret-0123456789abcdef",
+};
 
 export interface DeploymentOptions {
   tag: string;
@@ -112,7 +121,11 @@ export class Deployment {
       ready: /\[engine\] up in/,
       logFile: join(logs, "engine.log"),
     });
-    const savUrl = urlWithDb(mysqlUrlFromEnv(), this.db, o.mysqlPort ?? Number(new URL(mysqlUrlFromEnv()).port || 3306));
+    const savUrl = urlWithDb(
+      mysqlUrlFromEnv(),
+      this.db,
+      o.mysqlPort ?? Number(new URL(mysqlUrlFromEnv()).port || 3306),
+    );
     this.savers = o.children.add({
       name: "savers",
       cmd: node,

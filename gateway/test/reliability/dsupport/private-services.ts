@@ -2,8 +2,9 @@
 // them never touches the shared services other tests use. Started as children (children.ts), removed
 // by the caller's after() hook. MariaDB outages go through a TcpProxy in front of the shared server
 // (test/integration/read-side-env.ts) instead of a second mariadbd.
-import { join, resolve } from "node:path";
+
 import { connect, createServer } from "node:net";
+import { join, resolve } from "node:path";
 import type { Child, Children } from "./children.js";
 
 /** A TCP port that was free a moment ago (bind 0, read, close). */

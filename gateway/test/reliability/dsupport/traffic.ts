@@ -122,7 +122,12 @@ export class Traffic {
     const started = Date.now();
     try {
       const r = await signedPost(base, p.user.key, "/api/v1/order", p.body, 12_000);
-      const out: Outcome = { status: r.status, error: String(r.body.error ?? ""), started, ended: Date.now() };
+      const out: Outcome = {
+        status: r.status,
+        error: String(r.body.error ?? ""),
+        started,
+        ended: Date.now(),
+      };
       this.count(`${r.status}${out.error ? ` ${out.error}` : ""}`);
       if (r.status === 200 || r.status === 202) {
         this.acks.set(p.coid, {

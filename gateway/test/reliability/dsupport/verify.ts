@@ -31,6 +31,8 @@ export interface Figures {
   duplicates: number;
   unknownSeen: number;
   retriesResolved: number;
+  /** retries answered "duplicate": the first attempt had reached Kafka although its answer was lost */
+  retryDuplicates: number;
   /** retried acks whose answer carried a fresh orderId the engine then refused as DUPLICATE */
   retryFreshIds: number;
   trades: number;
@@ -133,7 +135,11 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
         retryFreshIds++;
       }
     }
-    assert.equal(rows.length, engineOrders, "MySQL holds exactly the engine's orders (none twice, none missing)");
+    assert.equal(
+      rows.length,
+      engineOrders,
+      "MySQL holds exactly the engine's orders (none twice, none missing)",
+    );
 
     // 4. MySQL = engine
     const accRows = await q("SELECT user_id, wallet_balance FROM accounts");
@@ -156,7 +162,11 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
     for (const r of openMysql) assert.equal(Number(r.executed_qty), openEngine.get(Number(r.order_id)));
     const [tr] = await q("SELECT COUNT(*) AS n, COALESCE(SUM(qty),0) AS q FROM trades");
     const [ex] = await q("SELECT COALESCE(SUM(executed_qty),0) AS q FROM orders");
-    assert.equal(Number(ex?.q), 2 * Number(tr?.q), "Σ executed = 2 × Σ traded: no trade lost or written twice");
+    assert.equal(
+      Number(ex?.q),
+      2 * Number(tr?.q),
+      "Σ executed = 2 × Σ traded: no trade lost or written twice",
+    );
     const sol = sq.solvency();
     const [fees] = await q("SELECT COALESCE(SUM(amount),0) AS s FROM transactions WHERE type = 'COMMISSION'");
     assert.equal(-Number(fees?.s), sol.feeAccount, "Σ commission rows = the fee account");
@@ -172,6 +182,7 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
       duplicates,
       unknownSeen: t.unknownSeen,
       retriesResolved: t.retriesResolved,
+      retryDuplicates: acks.filter((a) => a.retried && a.duplicate).length,
       retryFreshIds,
       trades: Number(tr?.n),
       hashEqual,
