@@ -1,0 +1,180 @@
+// Issue 10, distributed half: Kafka, MariaDB and Redis stopped and restarted while signed orders flow
+// into a gateway process, with the engine, the savers and the notifier as child processes. Private
+// instances only: a KRaft broker of our own (scripts/lib/kafka-broker.sh) on another port and log dir,
+// a TcpProxy in front of the shared MariaDB (cut = outage), a private redis-server (no persistence: it
+// comes back empty). Checked during each outage: Kafka down → every answer is 503 LOG_UNAVAILABLE, never
+// a 2xx; MariaDB or Redis down → orders are still acknowledged. Afterwards the savers and the notifier
+// catch up, and the end checks of dsupport/verify.ts hold (nothing lost or duplicated, MySQL = engine,
+// hash = clean replay, conservation).
+// Short (default): each outage once. Long (PERPX_RELIABILITY=long): each twice. Seed: PERPX_SEED (10).
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { makeKafka } from "@perpx/engine/log/kafka/client";
+import { Redis } from "ioredis";
+import { mysqlUrlFromEnv } from "../../src/persistence/db.js";
+import { eventually, TcpProxy } from "../integration/read-side-env.js";
+import { Children } from "./dsupport/children.js";
+import { Deployment } from "./dsupport/deployment.js";
+import { freePort, privateKafka, privateRedis } from "./dsupport/private-services.js";
+import { type Outcome, rng, Traffic } from "./dsupport/traffic.js";
+import { finalChecks } from "./dsupport/verify.js";
+
+const LONG = process.env.PERPX_RELIABILITY === "long";
+const ROUNDS = LONG ? 2 : 1;
+const SEED = Number(process.env.PERPX_SEED ?? 10);
+
+const children = new Children();
+const dir = mkdtempSync(join(tmpdir(), "perpx-rel-outages-"));
+let dep: Deployment | undefined;
+let proxy: TcpProxy | undefined;
+
+after(async () => {
+  await children.killAll();
+  await dep?.cleanup();
+  await proxy?.stop();
+  if (process.env.PERPX_KEEP_LOGS) console.log(`logs kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** first attempts that started after `from` and ended before `to` */
+function inside(outcomes: Outcome[], from: number, to: number): Outcome[] {
+  return outcomes.filter((o) => o.started >= from && o.ended <= to);
+}
+
+test(
+  `distributed: Kafka, MariaDB and Redis each stopped ${ROUNDS}× under load; nothing lost`,
+  {
+    timeout: LONG ? 600_000 : 240_000,
+  },
+  async () => {
+    const log = (m: string) => console.log(`[outages] ${m}`);
+    const random = rng(SEED);
+    const [kPort, kCtl, rPort] = [await freePort(), await freePort(), await freePort()];
+    mkdirSync(join(dir, "kafka"), { recursive: true });
+    mkdirSync(join(dir, "redis"), { recursive: true });
+    const kafka = privateKafka(children, join(dir, "kafka"), kPort, kCtl);
+    const redis = privateRedis(children, join(dir, "redis"), rPort);
+    proxy = new TcpProxy("127.0.0.1", Number(new URL(mysqlUrlFromEnv()).port || 3306));
+    await Promise.all([kafka.start(), redis.start(), proxy.start()]);
+    log(`private Kafka on ${kPort}, Redis on ${rPort}, MariaDB proxy on ${proxy.port}`);
+    dep = new Deployment({
+      tag: "outages",
+      dir,
+      children,
+      brokers: [`127.0.0.1:${kPort}`],
+      redisUrl: `redis://127.0.0.1:${rPort}`,
+      mysqlPort: proxy.port,
+      gateways: 1,
+      snapshotEvery: 500,
+    });
+    const d = dep;
+    await eventually("the private broker to answer metadata", 60_000, async () => {
+      const a = makeKafka({
+        brokers: [`127.0.0.1:${kPort}`],
+        clientId: "perpx-rel-probe",
+        retries: 0,
+      }).admin();
+      try {
+        await a.connect();
+        await a.describeCluster();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await a.disconnect().catch(() => undefined);
+      }
+    });
+    await d.start();
+    await d.setupUsers(6, "1000000");
+    await d.startOtherGateways();
+
+    const traffic = new Traffic(() => d.gatewayUrls, d.users, random, `o${SEED}`);
+    const load = traffic.run(3, 10);
+    const figures: Record<string, { outages: number; answers: Record<string, number> }> = {};
+    const note = (what: string, got: Outcome[]) => {
+      const f = (figures[what] ??= { outages: 0, answers: {} });
+      f.outages++;
+      for (const o of got) {
+        const k = o.status ? `${o.status}${o.error ? ` ${o.error}` : ""}` : "no answer";
+        f.answers[k] = (f.answers[k] ?? 0) + 1;
+      }
+    };
+    try {
+      await sleep(3000);
+      for (let round = 0; round < ROUNDS; round++) {
+        // Kafka: stopped (SIGTERM, clean shutdown) for ≥ 12 s, then restarted on the same log dir
+        await kafka.stop(30_000);
+        const kDown = Date.now();
+        await sleep(12_000 + Math.floor(random() * 3000));
+        const kUp = Date.now();
+        await kafka.start();
+        const during = inside(traffic.outcomes, kDown, kUp);
+        note("kafka", during);
+        log(`kafka outage ${round + 1}: ${during.length} answers inside, back in ${Date.now() - kUp} ms`);
+        assert.ok(during.length > 0, "requests were answered during the Kafka outage");
+        for (const o of during) {
+          assert.equal(o.status, 503, `during the Kafka outage: ${JSON.stringify(o)}`);
+          assert.equal(o.error, "LOG_UNAVAILABLE");
+        }
+        await d.waitAllUp();
+        await sleep(4000);
+
+        // MariaDB: the savers' connections cut and refused for 6–9 s
+        const acks0 = traffic.acks.size;
+        proxy.down();
+        const mDown = Date.now();
+        await sleep(6000 + Math.floor(random() * 3000));
+        proxy.up();
+        const mid = inside(traffic.outcomes, mDown, Date.now());
+        note("mariadb", mid);
+        log(`mariadb outage ${round + 1}: ${traffic.acks.size - acks0} acks while down`);
+        assert.ok(traffic.acks.size > acks0, "orders acknowledged while MariaDB is down");
+        await sleep(3000);
+
+        // Redis: killed (no persistence: it comes back empty) for 5–8 s
+        const acks1 = traffic.acks.size;
+        await redis.kill9();
+        const rDown = Date.now();
+        await sleep(5000 + Math.floor(random() * 3000));
+        await redis.start();
+        note("redis", inside(traffic.outcomes, rDown, Date.now()));
+        log(`redis outage ${round + 1}: ${traffic.acks.size - acks1} acks while down`);
+        assert.ok(traffic.acks.size > acks1, "orders acknowledged while Redis is down");
+        await sleep(3000);
+      }
+    } finally {
+      traffic.stop();
+      await load;
+    }
+    await d.waitAllUp();
+    await traffic.resolveUnknowns(120_000);
+    const f = await finalChecks(d, traffic, log);
+
+    // the notifier caught up on the restarted (empty) Redis: cursor and ticker written again
+    const r = new Redis(`redis://127.0.0.1:${rPort}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await r.connect();
+      const cursor = await r.get("notifier:cursor:matching_engine_output");
+      assert.ok(cursor, "the notifier wrote its cursor into the restarted Redis");
+      assert.equal(await r.exists("ticker:BTCUSDT"), 1, "ticker cache rebuilt by new events");
+    } finally {
+      r.disconnect();
+    }
+    log(
+      `RESULT outages=${JSON.stringify(figures)} crashes=${JSON.stringify(Object.fromEntries(d.crashes))} ` +
+        `acked=${f.acked} lost=${f.lost} duplicates=${f.duplicates} unknown=${f.unknownSeen} resolved=${f.retriesResolved} ` +
+        `retryDuplicates=${f.retryDuplicates} freshIdRetries=${f.retryFreshIds} trades=${f.trades} seq=${f.seq} ` +
+        `hashEqual=${f.hashEqual} statuses=${JSON.stringify(Object.fromEntries(traffic.statuses))}`,
+    );
+    assert.ok(f.acked > 0 && f.trades > 0, "traffic produced acks and trades");
+    assert.equal(f.lost, 0, "no acknowledged order lost");
+    assert.equal(f.duplicates, 0, "no order written twice");
+    assert.equal(f.hashEqual, true, "engine state hash = clean replay");
+    assert.equal(traffic.statuses.get("500") ?? 0, 0, "no 500");
+  },
+);
