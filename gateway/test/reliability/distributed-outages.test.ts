@@ -95,9 +95,11 @@ test(
 
     const traffic = new Traffic(() => d.gatewayUrls, d.users, random, `o${SEED}`);
     const load = traffic.run(3, 10);
+    const resumed: Record<string, number> = {};
     const figures: Record<string, { outages: number; answers: Record<string, number> }> = {};
     const note = (what: string, got: Outcome[]) => {
-      const f = (figures[what] ??= { outages: 0, answers: {} });
+      const f = figures[what] ?? { outages: 0, answers: {} };
+      figures[what] = f;
       f.outages++;
       for (const o of got) {
         const k = o.status ? `${o.status}${o.error ? ` ${o.error}` : ""}` : "no answer";
@@ -122,7 +124,10 @@ test(
           assert.equal(o.error, "LOG_UNAVAILABLE");
         }
         await d.waitAllUp();
-        await sleep(4000);
+        const resumeMs = await traffic.engineAnswers(180_000);
+        resumed[`kafka ${round + 1}`] = resumeMs;
+        log(`kafka outage ${round + 1}: the engine answers again after ${resumeMs} ms`);
+        await sleep(3000);
 
         // MariaDB: the savers' connections cut and refused for 6–9 s
         const acks0 = traffic.acks.size;
@@ -166,7 +171,7 @@ test(
       r.disconnect();
     }
     log(
-      `RESULT outages=${JSON.stringify(figures)} crashes=${JSON.stringify(Object.fromEntries(d.crashes))} ` +
+      `RESULT outages=${JSON.stringify(figures)} engineResumeMs=${JSON.stringify(resumed)} crashes=${JSON.stringify(Object.fromEntries(d.crashes))} ` +
         `acked=${f.acked} lost=${f.lost} duplicates=${f.duplicates} unknown=${f.unknownSeen} resolved=${f.retriesResolved} ` +
         `retryDuplicates=${f.retryDuplicates} freshIdRetries=${f.retryFreshIds} trades=${f.trades} seq=${f.seq} ` +
         `hashEqual=${f.hashEqual} statuses=${JSON.stringify(Object.fromEntries(traffic.statuses))}`,

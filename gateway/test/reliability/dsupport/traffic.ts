@@ -168,6 +168,34 @@ export class Traffic {
     await Promise.all(Array.from({ length: workers }, loop));
   }
 
+  /**
+   * Sends one order with ?wait=true (retried every 500 ms) until the engine answers it: the ms it took,
+   * i.e. how long until the engine applies new commands again. The order counts as an ack.
+   */
+  async engineAnswers(deadlineMs: number): Promise<number> {
+    const t0 = Date.now();
+    const p = this.nextOrder();
+    const urls = this.urls();
+    while (Date.now() - t0 < deadlineMs) {
+      const r = await signedPost(urls[0]!, p.user.key, "/api/v1/order?wait=true", p.body, 15_000).catch(
+        () => undefined,
+      );
+      if (r?.status === 200) {
+        this.acks.set(p.coid, {
+          coid: p.coid,
+          userId: p.user.id,
+          orderId: String(r.body.orderId),
+          duplicate: r.body.duplicate === true,
+          retried: false,
+        });
+        return Date.now() - t0;
+      }
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    this.unknown.set(p.coid, p);
+    throw new Error(`the engine did not answer an order within ${deadlineMs} ms`);
+  }
+
   stop(): void {
     this.stopped = true;
   }

@@ -46,6 +46,30 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
   const q = async (sql: string, args: unknown[] = []) => (await d.pool.query<RowDataPacket[]>(sql, args))[0];
   d.unsupervise();
 
+  // 3a. the API answers every acked order (gateway read model). Waiting for this first also means the
+  // engine applied every acknowledged command, so the snapshot below is the last command of the log
+  // (the engine merges its input topics in arrival order: a SNAPSHOT sent while orders are still
+  // unread could be sequenced before them).
+  const byCoid = new Map<string, string>();
+  const acks = [...t.acks.values()];
+  await eventually("every acked order to be visible through the API", 180_000, async () => {
+    const missing = acks.filter((a) => !byCoid.has(a.coid));
+    for (let i = 0; i < missing.length; i += 16) {
+      await Promise.all(
+        missing.slice(i, i + 16).map(async (a, j) => {
+          const u = d.users.find((x) => x.id === a.userId)!;
+          const r = await d
+            .rest((i + j) % d.gatewayUrls.length)
+            .as(u.key)
+            .get(`/api/v1/order?symbol=BTCUSDT&clientOrderId=${a.coid}`)
+            .catch(() => undefined);
+          if (r?.status === 200) byCoid.set(a.coid, String(obj(r.body).orderId));
+        }),
+      );
+    }
+    return byCoid.size === acks.length;
+  }).catch((e: unknown) => log(`API: ${acks.length - byCoid.size} acked orders not visible: ${String(e)}`));
+
   // 1. snapshot at S, everything downstream caught up
   const admin = d.rest(0).as(ADMIN);
   let seq = 0;
@@ -66,22 +90,6 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
   await engineStore.close();
   await d.readSideCaughtUp();
   log(`final snapshot at seq ${seq}; read side caught up`);
-
-  // 3a. the API answers every acked order (gateway read model)
-  const byCoid = new Map<string, string>();
-  const acks = [...t.acks.values()];
-  for (let i = 0; i < acks.length; i += 16) {
-    await Promise.all(
-      acks.slice(i, i + 16).map(async (a) => {
-        const u = d.users.find((x) => x.id === a.userId)!;
-        const r = await d
-          .rest(i % d.gatewayUrls.length)
-          .as(u.key)
-          .get(`/api/v1/order?symbol=BTCUSDT&clientOrderId=${a.coid}`);
-        if (r.status === 200) byCoid.set(a.coid, String(obj(r.body).orderId));
-      }),
-    );
-  }
 
   // 2. clean replay
   await d.engine.stop();
