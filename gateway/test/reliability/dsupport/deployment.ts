@@ -168,7 +168,11 @@ export class Deployment {
         }),
       );
     }
-    await this.engine.start();
+    // a fresh broker creates its transaction-state topic on the first transactional write, which can
+    // outlast the engine's 5 s sequence-write deadline on a busy machine: the engine exits and is
+    // started again, as a supervisor would
+    await this.startRetrying(this.engine, true);
+    if (!this.engine.alive) throw new Error(`the engine did not start\n${this.engine.tail()}`);
     await Promise.all([this.savers.start(), this.notifier.start()]);
     // the first gateway creates the users and keys; the others start after (they load the key file)
     await this.gateways[0]!.start();
@@ -204,8 +208,8 @@ export class Deployment {
     watch();
   }
 
-  private async startRetrying(c: Child): Promise<void> {
-    for (let i = 0; i < 20 && !c.alive && this.supervising; i++) {
+  private async startRetrying(c: Child, always = false): Promise<void> {
+    for (let i = 0; i < 20 && !c.alive && (always || this.supervising); i++) {
       try {
         await c.start();
         return;
@@ -221,7 +225,7 @@ export class Deployment {
     try {
       await c.kill9();
       await new Promise((r) => setTimeout(r, downMs));
-      await this.startRetrying(c);
+      await this.startRetrying(c, true);
       if (!c.alive) throw new Error(`${c.spec.name} did not come back; see ${c.spec.logFile}\n${c.tail()}`);
     } finally {
       this.expectDown.delete(c);

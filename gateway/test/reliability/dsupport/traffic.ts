@@ -205,13 +205,18 @@ export class Traffic {
     const end = Date.now() + deadlineMs;
     while (this.unknown.size > 0) {
       if (Date.now() > end) throw new Error(`${this.unknown.size} unknown outcomes still unresolved`);
-      for (const [coid, p] of [...this.unknown]) {
-        this.retriesSent++;
-        const o = await this.attempt(p, true);
-        if (Traffic.definite(o)) {
-          this.unknown.delete(coid);
-          this.retriesResolved++;
-        }
+      const list = [...this.unknown];
+      for (let i = 0; i < list.length; i += 16) {
+        await Promise.all(
+          list.slice(i, i + 16).map(async ([coid, p]) => {
+            this.retriesSent++;
+            const o = await this.attempt(p, true);
+            if (Traffic.definite(o)) {
+              this.unknown.delete(coid);
+              this.retriesResolved++;
+            }
+          }),
+        );
       }
       if (this.unknown.size) await new Promise((r) => setTimeout(r, 1000));
     }
