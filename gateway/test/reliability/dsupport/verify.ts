@@ -1,13 +1,15 @@
 // The end checks of the distributed reliability tests, after the load and the faults:
-//   1. the engine takes a snapshot at seq S (through a gateway, waiting) and is stopped;
-//   2. a CLEAN engine (empty data dir) replays the whole recorded sequence from Kafka: it must end at S
-//      with the same state hash as the stopped engine's snapshot at S (which itself came from restarts
-//      from older snapshots + Kafka replay after every SIGKILL);
-//   3. every acknowledged order is in that engine (clientOrderId → one orderId, the acked one unless the
-//      ack was a retry's duplicate), in MySQL exactly once, and answered by GET /api/v1/order;
+//   1. every acknowledged order is answered by GET /api/v1/order (waited for: then the engine has
+//      applied every acknowledged command);
+//   2. the engine takes a snapshot at seq S (through a gateway, waiting) and is stopped; a CLEAN engine
+//      (empty data dir) replays the whole recorded sequence from Kafka: it must end at S with the same
+//      state hash as the stopped engine's snapshot at S (which itself came from restarts from older
+//      snapshots + Kafka replay after every SIGKILL);
+//   3. every ack is in that engine (clientOrderId → one orderId, the acked one unless the ack was a
+//      retry's answer) and in MySQL exactly once, with the engine's orderId;
 //   4. MySQL matches the engine: every account balance, every position (qty, entry value), the set of
-//      open orders (id, executed qty); no order row the engine does not know; Σ executed qty of all
-//      orders = 2 × Σ trade qty (no trade written twice or lost); Σ commissions = the fee account;
+//      open orders (id, executed qty); as many order rows as the engine has orders; Σ executed qty of
+//      all orders = 2 × Σ trade qty (no trade written twice or lost); Σ commissions = the fee account;
 //   5. conservation (SPEC §2): the replayed engine's solvency difference is 0, and the gateway's too.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -46,7 +48,7 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
   const q = async (sql: string, args: unknown[] = []) => (await d.pool.query<RowDataPacket[]>(sql, args))[0];
   d.unsupervise();
 
-  // 3a. the API answers every acked order (gateway read model). Waiting for this first also means the
+  // 1. the API answers every acked order (gateway read model). Waiting for this first also means the
   // engine applied every acknowledged command, so the snapshot below is the last command of the log
   // (the engine merges its input topics in arrival order: a SNAPSHOT sent while orders are still
   // unread could be sequenced before them).
@@ -70,7 +72,7 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
     return byCoid.size === acks.length;
   }).catch((e: unknown) => log(`API: ${acks.length - byCoid.size} acked orders not visible: ${String(e)}`));
 
-  // 1. snapshot at S, everything downstream caught up
+  // 2. snapshot at S, everything downstream caught up
   const admin = d.rest(0).as(ADMIN);
   let seq = 0;
   await eventually("a snapshot through the gateway", 60_000, async () => {
@@ -91,7 +93,7 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
   await d.readSideCaughtUp();
   log(`final snapshot at seq ${seq}; read side caught up`);
 
-  // 2. clean replay
+  // 2. clean replay of the whole recorded sequence
   await d.engine.stop();
   const cleanDir = mkdtempSync(join(tmpdir(), "perpx-rel-clean-"));
   const clean = await openDistributedEngine({
@@ -110,7 +112,7 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
     const cleanHash = sq.stateHash();
     const hashEqual = cleanHash === snapHash;
 
-    // 3b. every ack: in the engine once, in MySQL once, from the API
+    // 3. every ack: in the engine once, in MySQL once, from the API
     const engineCoids = new Map<string, number>();
     let engineOrders = 0;
     for (const acc of sq.accounts()) {
