@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { makeKafka } from "@perpx/engine/log/kafka/client";
 import { Redis } from "ioredis";
+import type { RowDataPacket } from "mysql2/promise";
 import { mysqlUrlFromEnv } from "../../src/persistence/db.js";
 import { eventually, TcpProxy } from "../integration/read-side-env.js";
 import { Children } from "./dsupport/children.js";
@@ -183,7 +184,21 @@ test(
       await r.connect();
       const cursor = await r.get("notifier:cursor:matching_engine_output");
       assert.ok(cursor, "the notifier wrote its cursor into the restarted Redis");
-      assert.equal(await r.exists("ticker:BTCUSDT"), 1, "ticker cache rebuilt by new events");
+      // accounts touched after the last restart are cached again, with MySQL's balance
+      let cached = 0;
+      for (const u of d.users) {
+        const v = await r.get(`accounts:userId_${u.id}:asset_USDT`);
+        if (!v) continue;
+        cached++;
+        const micro = Number(
+          String((JSON.parse(v) as { crossWalletBalance: string }).crossWalletBalance).replace(".", ""),
+        );
+        const [row] = (
+          await d.pool.query<RowDataPacket[]>("SELECT wallet_balance FROM accounts WHERE user_id = ?", [u.id])
+        )[0];
+        assert.equal(micro, Number(row?.wallet_balance), `cached balance of user ${u.id} = MySQL`);
+      }
+      assert.ok(cached > 0, "the notifier rebuilt account keys in the restarted Redis");
     } finally {
       r.disconnect();
     }
