@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { makeKafka } from "@perpx/engine/log/kafka/client";
+import { groupLag } from "@perpx/engine/log/kafka/ops";
 import { Redis } from "ioredis";
 import type { RowDataPacket } from "mysql2/promise";
 import { mysqlUrlFromEnv } from "../../src/persistence/db.js";
@@ -45,6 +46,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** "attempt N:" lines of a read-side process (run.ts logs each failed try of a chunk) */
 function retriesLogged(file: string): number {
   return (readFileSync(file, "utf8").match(/attempt \d+:/g) ?? []).length;
+}
+
+/** number of keys in the private Redis */
+async function redisKeys(port: number): Promise<number> {
+  const r = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await r.connect();
+    return await r.dbsize();
+  } finally {
+    r.disconnect();
+  }
 }
 
 /** first attempts that started after `from` and ended before `to` */
@@ -150,6 +162,7 @@ test(
         assert.ok(traffic.acks.size > acks1, "orders acknowledged while Redis is down");
         for (const o of rid) assert.equal(o.status, 202, `while Redis is down: ${JSON.stringify(o)}`);
         await sleep(2000);
+        log(`redis outage ${round + 1}: ${await redisKeys(rPort)} keys 2 s after the restart`);
         // Kafka (last: the engine needs ≈ 35 s to apply again after it, see the log line): stopped
         // (SIGTERM, clean shutdown) for 9–11 s (> the 5 s append deadline), restarted on the same log dir
         await kafka.stop(30_000);
@@ -178,6 +191,18 @@ test(
     await traffic.resolveUnknowns(120_000);
     const f = await finalChecks(d, traffic, log);
 
+    log(
+      `RESULT outages=${JSON.stringify(figures)} engineResumeMs=${JSON.stringify(resumed)} crashes=${JSON.stringify(Object.fromEntries(d.crashes))} ` +
+        `acked=${f.acked} lost=${f.lost} duplicates=${f.duplicates} unknown=${f.unknownSeen} resolved=${f.retriesResolved} ` +
+        `retryDuplicates=${f.retryDuplicates} freshIdRetries=${f.retryFreshIds} trades=${f.trades} seq=${f.seq} ` +
+        `hashEqual=${f.hashEqual} statuses=${JSON.stringify(Object.fromEntries(traffic.statuses))}`,
+    );
+    assert.ok(f.acked > 0 && f.trades > 0, "traffic produced acks and trades");
+    assert.equal(f.lost, 0, "no acknowledged order lost");
+    assert.equal(f.duplicates, 0, "no order written twice");
+    assert.equal(f.hashEqual, true, "engine state hash = clean replay");
+    assert.equal(traffic.statuses.get("500") ?? 0, 0, "no 500");
+
     // the notifier caught up on the restarted (empty) Redis: cursor and ticker written again
     const r = new Redis(`redis://127.0.0.1:${rPort}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
@@ -198,20 +223,17 @@ test(
         )[0];
         assert.equal(micro, Number(row?.wallet_balance), `cached balance of user ${u.id} = MySQL`);
       }
-      assert.ok(cached > 0, "the notifier rebuilt account keys in the restarted Redis");
+      const sample = (await r.keys("*")).slice(0, 12);
+      const lag = await groupLag(d.admin, d.names, [d.names.group("matching_engine_notifier")]);
+      log(
+        `notifier cursor ${cursor}; lag ${JSON.stringify(lag)}; ${cached} account keys; keys ${sample.join(" ")}`,
+      );
+      assert.ok(
+        cached > 0,
+        `the notifier rebuilt account keys in the restarted Redis; keys: ${sample.join(" ")}`,
+      );
     } finally {
       r.disconnect();
     }
-    log(
-      `RESULT outages=${JSON.stringify(figures)} engineResumeMs=${JSON.stringify(resumed)} crashes=${JSON.stringify(Object.fromEntries(d.crashes))} ` +
-        `acked=${f.acked} lost=${f.lost} duplicates=${f.duplicates} unknown=${f.unknownSeen} resolved=${f.retriesResolved} ` +
-        `retryDuplicates=${f.retryDuplicates} freshIdRetries=${f.retryFreshIds} trades=${f.trades} seq=${f.seq} ` +
-        `hashEqual=${f.hashEqual} statuses=${JSON.stringify(Object.fromEntries(traffic.statuses))}`,
-    );
-    assert.ok(f.acked > 0 && f.trades > 0, "traffic produced acks and trades");
-    assert.equal(f.lost, 0, "no acknowledged order lost");
-    assert.equal(f.duplicates, 0, "no order written twice");
-    assert.equal(f.hashEqual, true, "engine state hash = clean replay");
-    assert.equal(traffic.statuses.get("500") ?? 0, 0, "no 500");
   },
 );
