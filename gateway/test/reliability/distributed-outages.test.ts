@@ -162,7 +162,15 @@ test(
         assert.ok(traffic.acks.size > acks1, "orders acknowledged while Redis is down");
         for (const o of rid) assert.equal(o.status, 202, `while Redis is down: ${JSON.stringify(o)}`);
         await sleep(2000);
-        log(`redis outage ${round + 1}: ${await redisKeys(rPort)} keys 2 s after the restart`);
+        const back = Date.now();
+        await eventually(
+          "the notifier to write into the restarted Redis",
+          30_000,
+          async () => (await redisKeys(rPort)) > 0,
+        ).catch(() => undefined);
+        log(
+          `redis outage ${round + 1}: ${await redisKeys(rPort)} keys ${Date.now() - back} ms after the restart`,
+        );
         // Kafka (last: the engine needs ≈ 35 s to apply again after it, see the log line): stopped
         // (SIGTERM, clean shutdown) for 9–11 s (> the 5 s append deadline), restarted on the same log dir
         await kafka.stop(30_000);
@@ -179,7 +187,14 @@ test(
           assert.equal(o.error, "LOG_UNAVAILABLE");
         }
         await d.waitAllUp();
-        const resumeMs = await traffic.engineAnswers(180_000);
+        const out = d.names.topic("matching_engine_output");
+        const high = async () => (await d.admin.fetchTopicOffsets(out).catch(() => []))[0]?.high ?? "?";
+        const h0 = await high();
+        const resumeMs = await traffic.engineAnswers(180_000).catch(async (e: unknown) => {
+          // which side is stuck: the engine (output topic not growing) or the gateway's followers?
+          log(`engine output high offset ${h0} at restart, ${await high()} now; ${String(e)}`);
+          throw e;
+        });
         resumed[`kafka ${round + 1}`] = resumeMs;
         log(`kafka outage ${round + 1}: the engine answers again after ${resumeMs} ms`);
       }
