@@ -95,9 +95,12 @@ export class Traffic {
     const r = this.random;
     const user = this.users[Math.floor(r() * this.users.length)]!;
     const buy = r() < 0.5;
-    // buys from 49 990 up, sells from 50 010 down: most orders cross something resting
+    // 40 % GTC around the mid (buys from 49 990 up, sells from 50 010 down: many cross, the rest rest);
+    // 60 % IOC takers 0.06 % through the mid that eat resting orders and never rest, so the book (and
+    // each user's open orders, capped at the instrument's maxOpenOrders) stays small and trades go on
+    const maker = r() < 0.4;
     const off = Math.floor(r() * 21);
-    const price = buy ? 49_990 + off : 50_010 - off;
+    const price = maker ? (buy ? 49_990 + off : 50_010 - off) : buy ? 50_030 : 49_970;
     const qty = (1 + Math.floor(r() * 5)) / 1000;
     const coid = `${this.tag}-${++this.n}`;
     return {
@@ -107,7 +110,7 @@ export class Traffic {
         symbol: "BTCUSDT",
         side: buy ? "BUY" : "SELL",
         type: "LIMIT",
-        timeInForce: "GTC",
+        timeInForce: maker ? "GTC" : "IOC",
         price: `${price}.0`,
         quantity: qty.toFixed(3),
         clientOrderId: coid,
