@@ -82,12 +82,15 @@ export async function finalChecks(d: Deployment, t: Traffic, log: (m: string) =>
   });
   const engineStore = await SnapshotStore.open(join(d.o.dir, "engine", "snapshots"));
   let snapHash = "";
-  await eventually(`the engine's snapshot at seq ${seq}`, 30_000, async () => {
+  // the save is chained after earlier saves and waits until every event is acknowledged by Kafka
+  await eventually(`the engine's snapshot at seq ${seq}`, 120_000, async () => {
     const s = await engineStore.latestValid();
     if (!s || s.seq < seq) return false;
     assert.equal(s.seq, seq, "nothing is applied after the final snapshot");
     snapHash = Sequencer.restore(s.state, new InThreadMatchPort((id) => new OrderBook(id))).stateHash();
     return true;
+  }).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${d.engine.tail(15)}`);
   });
   await engineStore.close();
   await d.readSideCaughtUp();
