@@ -11,7 +11,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE="${PERPX_CACHE_DIR:-$ROOT/.cache}"
 RUN="$CACHE/run"
 KAFKA_HOME="$CACHE/kafka"
-KAFKA_VERSION=3.9.1
 mkdir -p "$RUN"
 
 MYSQL_HOST=127.0.0.1 MYSQL_PORT=3306
@@ -108,64 +107,18 @@ redis_down() {
 }
 
 # ---------------------------------------------------------------- Kafka (KRaft, one node)
-kafka_fetch() {
-  if [ -f "$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar" ]; then return; fi
-  command -v java >/dev/null || apt_install openjdk-17-jre-headless
-  command -v mvn >/dev/null || apt_install maven
-  log "kafka: resolving Apache Kafka $KAFKA_VERSION jars with Maven into $KAFKA_HOME/libs"
-  mvn -q -B -f "$ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-    -Dkafka.version=$KAFKA_VERSION -DoutputDirectory="$KAFKA_HOME/libs" \
-    || die "kafka: maven could not resolve the Kafka jars"
-}
-
-kafka_config() {
-  mkdir -p "$KAFKA_HOME/data"
-  cat >"$KAFKA_HOME/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$KAFKA_HOME/data
-num.partitions=1
-auto.create.topics.enable=false
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=8
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-log.retention.hours=168
-EOF
-  cat >"$KAFKA_HOME/log4j.properties" <<EOF
-log4j.rootLogger=WARN, file
-log4j.appender.file=org.apache.log4j.FileAppender
-log4j.appender.file.File=$RUN/kafka.log
-log4j.appender.file.layout=org.apache.log4j.PatternLayout
-log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.server.KafkaServer=INFO
-log4j.logger.kafka.server.BrokerServer=INFO
-EOF
-}
-
-kafka_java() { # main-class args...
-  java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" \
-    -cp "$KAFKA_HOME/libs/*" "$@"
-}
+# kafka_fetch, kafka_config, kafka_format, kafka_java: scripts/lib/kafka-broker.sh
+KAFKA_POM="$ROOT/scripts/kafka/pom.xml"
+KAFKA_CONF_DIR="$KAFKA_HOME" KAFKA_DATA_DIR="$KAFKA_HOME/data" KAFKA_LOG_FILE="$RUN/kafka.log"
+# shellcheck source=lib/kafka-broker.sh
+source "$ROOT/scripts/lib/kafka-broker.sh"
 
 kafka_up() {
   if [ -n "${KAFKA_BROKERS:-}" ]; then log "kafka: using KAFKA_BROKERS (not starting a local broker)"; return; fi
   if port_open $KAFKA_HOST $KAFKA_PORT; then log "kafka: reachable on $KAFKA_HOST:$KAFKA_PORT (reused)"; return; fi
   kafka_fetch
   kafka_config
-  if [ ! -f "$KAFKA_HOME/data/meta.properties" ]; then
-    log "kafka: formatting KRaft storage in $KAFKA_HOME/data"
-    local id
-    id=$(kafka_java kafka.tools.StorageTool random-uuid)
-    kafka_java kafka.tools.StorageTool format -t "$id" -c "$KAFKA_HOME/server.properties" >/dev/null
-  fi
+  kafka_format
   log "kafka: starting one KRaft broker+controller on $KAFKA_HOST:$KAFKA_PORT (log: $RUN/kafka.log)"
   nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" \
     -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_HOME/server.properties" >>"$RUN/kafka.out" 2>&1 &
