@@ -48,6 +48,8 @@ export interface OutputFollowerOptions {
 
 export class DistributedEngineLink implements EngineLink {
   private consumer: Consumer | undefined;
+  /** the next offset of the output topic to read, kept across rejoins (undefined before the first message) */
+  private nextOffset: string | undefined;
   private cursor: EventPosition = { seq: 0, idx: -1 };
   /** every command with seq ≤ applied is applied by the engine and its events are in the read model */
   private applied = 0;
@@ -84,10 +86,19 @@ export class DistributedEngineLink implements EngineLink {
     const consumer = this.o.kafka.consumer({
       groupId: this.o.names.group(`perpx-gateway-read.${process.pid}.${Date.now()}.${Math.random()}`),
       maxWaitTimeInMs: 20,
+      // a broker restarted under this member makes the rejoin wait until the old session times out
+      // (kafkajs default 30 s: ?wait=true answers stalled that long after a broker restart)
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => this.o.onError?.(e.payload.error));
+    // the group never commits: a rejoin (kafkajs rejoins by itself after a broker restart) would start
+    // over from the beginning; go on from the next unread offset instead
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.nextOffset !== undefined) consumer.seek({ topic, partition: 0, offset: this.nextOffset });
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -97,6 +108,7 @@ export class DistributedEngineLink implements EngineLink {
           if (isStale()) return;
           this.onMessage(m.value);
           resolveOffset(m.offset);
+          this.nextOffset = (BigInt(m.offset) + 1n).toString();
           if (
             !this.caughtUp &&
             this.catchUpTarget !== undefined &&

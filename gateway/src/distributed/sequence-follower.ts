@@ -5,11 +5,16 @@
 //
 // It starts at the END of the sequence topic as it is at start(): a decision for a command this gateway
 // appends is always recorded after the append, so nothing before that point is needed. Decisions are
-// kept as runs per input topic (offset → seq), pruned to the newest `maxRuns` per topic.
+// kept as runs per input topic (offset → seq), pruned to the newest `maxRuns` per topic. Every rejoin of
+// its consumer seeks back to the next unread offset (nothing is skipped across a broker restart).
 import type { KafkaPosition } from "@perpx/engine/log/kafka/command-writer";
 import { decodeSequenceRecord } from "@perpx/engine/log/kafka/sequence-message";
 import { type InputTopic, type KafkaNames, SEQUENCE_TOPIC } from "@perpx/engine/log/kafka/topics";
 import type { Consumer, Kafka } from "kafkajs";
+
+/** a restarted broker forgets a member after this long: a rejoin waits at most this (kafkajs: 30 s) */
+const SESSION_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 1000;
 
 interface TopicRun {
   offset: number;
@@ -34,6 +39,9 @@ export class SequenceFollower {
   private readonly runs = new Map<InputTopic, TopicRun[]>();
   private readonly waiters = new Set<Waiter>();
   private consumer: Consumer | undefined;
+  private respawn: ReturnType<typeof setTimeout> | undefined;
+  /** the next offset of the sequence topic to read (kept across rejoins and new consumers) */
+  private next = "0";
   private last = 0;
   private readonly maxRuns: number;
   private readonly onError: (e: unknown) => void;
@@ -56,26 +64,51 @@ export class SequenceFollower {
     const topic = this.names.topic(SEQUENCE_TOPIC);
     const admin = this.kafka.admin();
     await admin.connect();
-    let end: string;
     try {
       const [p] = await admin.fetchTopicOffsets(topic);
-      end = p?.high ?? "0";
+      this.next = p?.high ?? "0";
     } finally {
       await admin.disconnect();
     }
+    await this.spawn();
+  }
+
+  /**
+   * A consumer that reads from `this.next` on. The group is never committed, so every (re)join —
+   * after a broker restart kafkajs rejoins by itself — seeks back to the next unread offset: a join
+   * must not fall back to the topic's end and skip the decisions recorded while the broker was away
+   * (their commands would never resolve). A crash kafkajs does not restart gets a new consumer.
+   */
+  private async spawn(): Promise<void> {
+    const topic = this.names.topic(SEQUENCE_TOPIC);
     const consumer = this.kafka.consumer({
       groupId: this.names.group(`perpx-gateway-seq.${process.pid}.${Date.now()}.${Math.random()}`),
       maxWaitTimeInMs: 20,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_MS,
       allowAutoTopicCreation: false,
       readUncommitted: false,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (e) => this.onError(e.payload.error));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      consumer.seek({ topic, partition: 0, offset: this.next });
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.onError(e.payload.error);
+      if (e.payload.restart || this.consumer !== consumer) return;
+      this.consumer = undefined;
+      void consumer.disconnect().catch(() => undefined);
+      this.respawn = setTimeout(() => {
+        this.respawn = undefined;
+        this.spawn().catch((err) => this.onError(err));
+      }, 1000);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: false });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ message }) => {
+        this.next = String(Number(message.offset) + 1);
         try {
           this.learn(decodeSequenceRecord(message.value));
         } catch (e) {
@@ -83,7 +116,7 @@ export class SequenceFollower {
         }
       },
     });
-    consumer.seek({ topic, partition: 0, offset: end });
+    consumer.seek({ topic, partition: 0, offset: this.next });
   }
 
   /** The engine seq of the command written at `pos`, or undefined after timeoutMs. */
@@ -110,6 +143,7 @@ export class SequenceFollower {
       w.resolve(undefined);
     }
     this.waiters.clear();
+    if (this.respawn) clearTimeout(this.respawn);
     const c = this.consumer;
     this.consumer = undefined;
     await c?.disconnect().catch(() => undefined);

@@ -56,8 +56,9 @@ export class OutputConsumer {
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
       maxWaitTimeInMs: o.fetchWaitMs ?? 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      // a killed saver's membership blocks its successor until the session times out (was 30 s)
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
