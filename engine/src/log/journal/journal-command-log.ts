@@ -23,7 +23,7 @@ import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
 import { lockDir } from "./dir-lock.js";
-import { JournalError, unavailable } from "./journal-error.js";
+import { corrupt, JournalError, unavailable } from "./journal-error.js";
 import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
 import { type RecoveryReport, recoverDirectory, type VerifyMode } from "./recovery.js";
@@ -216,7 +216,14 @@ export class JournalCommandLog implements CommandLog, AheadLog {
 
   async read(from: number, max: number): Promise<LoggedCommand[]> {
     const out: LoggedCommand[] = [];
-    let seq = Math.max(from, this.segments[0]?.firstSeq ?? 1);
+    const oldest = this.segments[0];
+    // nothing removes segments: records below the oldest one were lost (a deleted first segment), and a
+    // reader asking for them must not be handed later records as if they were next
+    if (oldest && from < oldest.firstSeq && from <= this.durableSeq)
+      throw corrupt(
+        `seq ${from} is not in the journal: its oldest segment ${oldest.path} starts at seq ${oldest.firstSeq} (an older segment is missing)`,
+      );
+    let seq = from;
     const upTo = this.durableSeq;
     while (seq <= upTo && out.length < max) {
       if (this.cache.has(seq)) {
