@@ -17,8 +17,8 @@
 // applied. Without `rebuild` the runner stops (onFatal) instead.
 import { type Command, type LoggedCommand, Op } from "@perpx/shared/commands";
 import type { EngineEvent } from "@perpx/shared/events";
+import { type AheadLog, isAheadLog } from "../log/ahead-log.js";
 import type { CommandLog } from "../log/command-log.js";
-import { type AheadLog, isAheadLog } from "../log/journal/journal-command-log.js";
 import { PendingEvents } from "./pending-events.js";
 
 /** What the runner drives: the sequencer satisfies this. */

@@ -8,17 +8,21 @@ import { createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { HTTP_ERRORS, type HttpErrorName } from "@perpx/shared/errors";
 import { signRequest } from "../../src/auth/hmac.js";
-import { type Creds, type Harness, makeHarness, makeJwt, testRsa, tick } from "../helpers/harness.js";
+import {
+  type Creds,
+  type Harness,
+  listenLoopback,
+  makeHarness,
+  makeJwt,
+  testRsa,
+  tick,
+} from "../helpers/harness.js";
 
 let h: Harness;
 let base: string;
 before(async () => {
   h = await makeHarness();
-  h.time.now = Date.now();
-  await h.app.listen({ port: 0, host: "127.0.0.1" });
-  const addr = h.app.server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  base = `http://127.0.0.1:${addr.port}`;
+  ({ base } = await listenLoopback(h));
 });
 after(() => h.close());
 

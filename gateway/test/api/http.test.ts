@@ -4,19 +4,14 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, before, test } from "node:test";
 import { signRequest } from "../../src/auth/hmac.js";
-import { type Harness, makeHarness, tick } from "../helpers/harness.js";
+import { type Harness, listenLoopback, makeHarness, tick } from "../helpers/harness.js";
 
 let h: Harness;
 let base: string;
 let port: number;
 before(async () => {
   h = await makeHarness();
-  h.time.now = Date.now();
-  await h.app.listen({ port: 0, host: "127.0.0.1" });
-  const addr = h.app.server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  port = addr.port;
-  base = `http://127.0.0.1:${port}`;
+  ({ base, port } = await listenLoopback(h));
 });
 after(() => h.close());
 

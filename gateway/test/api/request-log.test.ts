@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { signRequest } from "../../src/auth/hmac.js";
-import { type Creds, type Harness, makeHarness, tick } from "../helpers/harness.js";
+import { type Creds, type Harness, listenLoopback, makeHarness, tick } from "../helpers/harness.js";
 
 interface Line {
   level: number;
@@ -27,11 +27,7 @@ before(async () => {
       },
     },
   });
-  h.time.now = Date.now();
-  await h.app.listen({ port: 0, host: "127.0.0.1" });
-  const addr = h.app.server.address();
-  if (!addr || typeof addr === "string") throw new Error("no address");
-  base = `http://127.0.0.1:${addr.port}`;
+  ({ base } = await listenLoopback(h));
 });
 after(() => h.close());
 

@@ -145,3 +145,15 @@ export async function makeHarness(
 export function tick(h: Harness, ms = 1): void {
   h.time.now += ms;
 }
+
+/**
+ * Serves the harness's app on a real loopback socket (port 0) for tests over HTTP; the clock is set to
+ * the wall clock, since a real client's timestamps are.
+ */
+export async function listenLoopback(h: Harness): Promise<{ base: string; port: number }> {
+  h.time.now = Date.now();
+  await h.app.listen({ port: 0, host: "127.0.0.1" });
+  const addr = h.app.server.address();
+  if (!addr || typeof addr === "string") throw new Error("no address");
+  return { base: `http://127.0.0.1:${addr.port}`, port: addr.port };
+}

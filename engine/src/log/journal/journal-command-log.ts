@@ -20,75 +20,20 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
+import type { AheadLog } from "../ahead-log.js";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
 import { lockDir } from "./dir-lock.js";
 import { corrupt, JournalError, unavailable } from "./journal-error.js";
 import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
+import type { JournalOptions, JournalStats } from "./journal-options.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
-import { type RecoveryReport, recoverDirectory, type VerifyMode } from "./recovery.js";
-import { readSegment, type SegmentInfo } from "./segment-reader.js";
+import { type RecoveryReport, recoverDirectory } from "./recovery.js";
+import { findSegment, readSegment, type SegmentInfo } from "./segment-reader.js";
 import { SegmentWriter, type WriterCounters } from "./segment-writer.js";
 import { TailCache } from "./tail-cache.js";
 
-export interface JournalOptions {
-  /** start a new segment file once the active one would pass this size; default 64 MiB */
-  segmentBytes?: number;
-  /** how long an idle log waits for more appends before writing, in ms; default 0 (setImmediate) */
-  maxGroupDelayMs?: number;
-  /** records per group (one write + one fsync); default 4096 */
-  maxGroupRecords?: number;
-  /** bytes per group; default 1 MiB */
-  maxGroupBytes?: number;
-  /** recent records served from memory; default 65 536 (0 disables) */
-  tailCacheRecords?: number;
-  /** checksum verification at open: on the main thread ("inline", default) or a piscina pool */
-  verify?: VerifyMode;
-  /** pool threads for verify: "pool"; default 2 */
-  verifyThreads?: number;
-  /** sparse index density for reads from files: one entry per this many records; default 1024 */
-  indexEvery?: number;
-  /** file operations (tests inject faults here); default node:fs */
-  io?: JournalIo;
-  /** recovery findings (torn tail truncated, segment removed); default console.warn */
-  onWarning?: (msg: string) => void;
-}
-
-export interface JournalStats extends WriterCounters {
-  /** append() calls accepted (encoded into a group) */
-  appends: number;
-  /** records made durable */
-  records: number;
-  /** groups committed (each = one write + one fsync) */
-  groups: number;
-  /** largest group, in records */
-  maxGroupRecords: number;
-  /** segments created since open */
-  rotations: number;
-  /** append() calls rejected with LOG_UNAVAILABLE */
-  failedAppends: number;
-}
-
-/** A command log that hands out appended, not yet durable, commands (see the header). */
-export interface AheadLog {
-  /** seq of the last appended command (durable or not) */
-  appendedSeq(): number;
-  /** Appended commands with seq ≥ from (durable or not), in order, at most `max`; from memory only. */
-  readAhead(from: number, max: number): LoggedCommand[];
-  /** Resolves when a command with seq > after is appended (or after timeoutMs with false). */
-  waitAppended(after: number, timeoutMs: number): Promise<boolean>;
-  /** Called synchronously each time the durable seq advances, before the appends' promises settle. */
-  onDurable(fn: (durableSeq: number) => void): () => void;
-  /**
-   * Called synchronously when appended commands are dropped (a failed write or fsync): every seq above
-   * `durableSeq` is void and will be reused.
-   */
-  onRollback(fn: (durableSeq: number) => void): () => void;
-}
-
-export function isAheadLog(log: unknown): log is AheadLog {
-  return typeof (log as Partial<AheadLog>).readAhead === "function";
-}
+export type { JournalOptions, JournalStats } from "./journal-options.js";
 
 interface Waiter {
   after: number;
@@ -230,7 +175,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
         seq = this.cache.read(seq, max, out);
         continue;
       }
-      const seg = this.segmentOf(seq);
+      const seg = findSegment(this.segments, seq);
       if (!seg) break;
       const before = out.length;
       await readSegment(seg, seq, Math.min(upTo, seg.lastSeq), max, out);
@@ -464,19 +409,6 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       } else keep.push(w);
     }
     this.waiters = keep;
-  }
-
-  private segmentOf(seq: number): SegmentInfo | undefined {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = this.segments[mid]!;
-      if (seq < s.firstSeq) hi = mid - 1;
-      else if (seq > s.lastSeq) lo = mid + 1;
-      else return s;
-    }
-    return undefined;
   }
 }
 

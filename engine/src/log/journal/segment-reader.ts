@@ -101,3 +101,17 @@ export async function readSegment(
     await fh.close();
   }
 }
+
+/** The segment holding `seq` (binary search over segments in seq order), or undefined. */
+export function findSegment(segments: readonly SegmentInfo[], seq: number): SegmentInfo | undefined {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = segments[mid]!;
+    if (seq < s.firstSeq) hi = mid - 1;
+    else if (seq > s.lastSeq) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
