@@ -38,3 +38,9 @@ export class Prng {
     return this.next() < p;
   }
 }
+
+/** The Prng's `next` as a plain function: uniform floats in [0, 1) from `seed`. */
+export function seededRandom(seed: number): () => number {
+  const p = new Prng(seed);
+  return () => p.next();
+}

@@ -24,53 +24,48 @@ function segments(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** an integer in [lo, hi] */
-function between(rng: Rng, lo: number, hi: number): number {
-  return lo + rng.int(hi - lo + 1);
-}
-
 function randomBytes(rng: Rng, n: number): Buffer {
   const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = between(rng, 0, 255);
+  for (let i = 0; i < n; i++) b[i] = rng.range(0, 255);
   return b;
 }
 
 /** Applies one random mutation to the journal in `dir`; returns its description. */
 function mutate(dir: string, rng: Rng): string {
   const files = segments(dir);
-  const path = files[between(rng, 0, files.length - 1)]!;
+  const path = files[rng.range(0, files.length - 1)]!;
   const name = path.slice(dir.length + 1);
   const buf = readFileSync(path);
   const size = buf.length;
-  switch (between(rng, 0, 5)) {
+  switch (rng.range(0, 5)) {
     case 0: {
-      const k = between(rng, 1, 8);
+      const k = rng.range(1, 8);
       for (let i = 0; i < k; i++) {
-        const at = between(rng, 0, size - 1);
-        buf[at] = buf[at]! ^ between(rng, 1, 255);
+        const at = rng.range(0, size - 1);
+        buf[at] = buf[at]! ^ rng.range(1, 255);
       }
       writeFileSync(path, buf);
       return `${name}: ${k} byte(s) flipped`;
     }
     case 1: {
-      const at = between(rng, 0, size - 1);
-      const len = Math.min(size - at, between(rng, 1, 64));
+      const at = rng.range(0, size - 1);
+      const len = Math.min(size - at, rng.range(1, 64));
       randomBytes(rng, len).copy(buf, at);
       writeFileSync(path, buf);
       return `${name}: ${len} random bytes at ${at}`;
     }
     case 2: {
-      const len = between(rng, 0, size - 1);
+      const len = rng.range(0, size - 1);
       writeFileSync(path, buf.subarray(0, len));
       return `${name}: cut at ${len} of ${size}`;
     }
     case 3: {
-      const len = between(rng, 1, 300);
+      const len = rng.range(1, 300);
       writeFileSync(path, Buffer.concat([buf, randomBytes(rng, len)]));
       return `${name}: ${len} random bytes appended`;
     }
     case 4: {
-      writeFileSync(path, randomBytes(rng, between(rng, 0, size)));
+      writeFileSync(path, randomBytes(rng, rng.range(0, size)));
       return `${name}: replaced by random bytes`;
     }
     default: {

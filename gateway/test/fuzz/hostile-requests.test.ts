@@ -5,6 +5,7 @@
 // Seeded (PERPX_FUZZ_SEED); PERPX_STRESS=long sends 100 000.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { seededRandom } from "@perpx/engine/util/prng";
 import { HTTP_ERRORS, type HttpErrorName } from "@perpx/shared/errors";
 import type { InjectOptions } from "fastify";
 import { signRequest } from "../../src/auth/hmac.js";
@@ -13,16 +14,7 @@ import { type Harness, makeHarness, tick } from "../helpers/harness.js";
 const N = process.env.PERPX_STRESS === "long" ? 100_000 : 10_000;
 const SEED = Number(process.env.PERPX_FUZZ_SEED ?? 20250601);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 const rnd = mulberry32(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;

@@ -7,20 +7,12 @@
 // O(orders) per command); the mid random-walks.
 import { type BookSink, PlaceOutcome } from "@perpx/engine/matcher/book-api";
 import { ReferenceBook } from "@perpx/engine/matcher/reference-book";
+import { seededRandom } from "@perpx/engine/util/prng";
 import { type Instrument, notionalFactor, Side, StpMode, TimeInForce, TradeType } from "@perpx/shared/domain";
 import { type BookEvent, type EngineEvent, Ev, type TradeEvent } from "@perpx/shared/events";
 
-/** mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (engine/src/util/prng.ts) */
+export const rng = seededRandom;
 
 interface SymbolState {
   inst: Instrument;

@@ -2,6 +2,8 @@
 // small size around 50 000 so trades happen, each with a unique clientOrderId. Every 2xx is recorded as
 // an acknowledgement; a request with no answer (connection refused/reset, timeout) or a 5xx is an
 // UNKNOWN outcome, retried later with the same clientOrderId until it gets a definite answer.
+
+import { seededRandom } from "@perpx/engine/util/prng";
 import { signRequest } from "../../../src/auth/hmac.js";
 import type { KeyPair } from "../../embedded/client.js";
 import type { User } from "./deployment.js";
@@ -54,17 +56,8 @@ async function signedPost(base: string, key: KeyPair, path: string, body: unknow
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-/** mulberry32: the test's seeded randomness */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the test's seeded randomness (mulberry32, engine/src/util/prng.ts) */
+export const rng = seededRandom;
 
 export class Traffic {
   readonly acks = new Map<string, Ack>();
