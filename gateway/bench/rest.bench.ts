@@ -35,7 +35,11 @@ interface Server {
 
 async function startChild(kind: ServerKind, pem: string): Promise<Server> {
   // the server's stdout (its pino log) is not part of the report
-  const child = fork(SELF, ["--serve", kind, pem], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const prof = process.env.BENCH_PROF; // a directory: each server child writes a V8 CPU profile there
+  const child = fork(SELF, ["--serve", kind, pem], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    execArgv: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
@@ -200,14 +204,17 @@ async function http(pem: string, privateKey: string): Promise<Row[]> {
       "/api/v1/order",
       signedOrder(2e9),
     ],
-  ].map(([name, kind, path, make]) => ({
-    name: name as string,
-    kind: kind as ServerKind,
-    path: path as string,
-    make: make as Make | undefined,
-    made: 0,
-    slices: [],
-  }));
+  ]
+    // BENCH_CASES=2,4: only those cases (0-based), e.g. to profile one with BENCH_PROF
+    .filter((_, i) => !process.env.BENCH_CASES || process.env.BENCH_CASES.split(",").includes(String(i)))
+    .map(([name, kind, path, make]) => ({
+      name: name as string,
+      kind: kind as ServerKind,
+      path: path as string,
+      make: make as Make | undefined,
+      made: 0,
+      slices: [],
+    }));
   try {
     for (const c of cases) {
       c.server = await startChild(c.kind, pem);
@@ -368,6 +375,8 @@ if (process.argv[2] === "--serve") {
   const app = await startServer(process.argv[3] as ServerKind, process.argv[4] ?? "");
   const addr = app.server.address();
   process.send?.({ port: typeof addr === "object" && addr ? addr.port : 0 });
+  // a clean exit on kill, so that --cpu-prof (BENCH_PROF) writes its profile
+  process.on("SIGTERM", () => process.exit(0));
   process.on("message", () => {
     const u = process.cpuUsage();
     process.send?.({ cpu: u.user + u.system });
