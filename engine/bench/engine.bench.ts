@@ -16,7 +16,16 @@ import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { Sequencer } from "../src/sequencer/sequencer.js";
 import { engineStream, logged } from "./engine-commands.js";
-import { type Books, fromMemory, GROUP, openPort, paced, throughJournal } from "./engine-runs.js";
+import {
+  type Books,
+  fromMemory,
+  GROUP,
+  openPort,
+  paced,
+  pacedInMemory,
+  throughJournal,
+  WARMUP_SECONDS,
+} from "./engine-runs.js";
 import { recoveryPart, snapshotPart } from "./engine-state.js";
 import { fsyncLatency } from "./fsync-latency.js";
 import { environment, fmt, median, table } from "./report.js";
@@ -34,7 +43,9 @@ const BOOKS: readonly Books[] = [
   { name: "WorkerMatchPort, 1 worker", workers: 1 },
   { name: "WorkerMatchPort, 2 workers", workers: 2 },
 ];
-const RATES = [10_000, 50_000, 100_000, 300_000];
+const RATES = [10_000, 50_000, 100_000, 300_000, 1_000_000];
+/** commands of the latency stream: enough for 100k/s over the warm-up and the timed window */
+const LATENCY_FLOW = Number(process.env.PERPX_BENCH_LATENCY_FLOW ?? 400_000);
 /** V8 flags the Makefile gives the engine process (a larger young generation: fewer scavenges) */
 const ENGINE_FLAGS = ["--max-semi-space-size=64"];
 /** set in a child started by childRow(): run one throughput row and print it as JSON */
@@ -140,9 +151,15 @@ function childRow(index: number, flags: readonly string[]): RowResult {
   return JSON.parse(res.stdout) as RowResult;
 }
 
-async function throughputPart(setup: Command[], flow: Command[], hash: string): Promise<number[]> {
+/** median max commands/s per BOOKS row, journal on and off */
+interface Maxima {
+  on: number[];
+  off: number[];
+}
+
+async function throughputPart(setup: Command[], flow: Command[], hash: string): Promise<Maxima> {
   const rows: string[][] = [];
-  const maxOn: number[] = [];
+  const max: Maxima = { on: [], off: [] };
   const range = (xs: number[]) => `${fmt(Math.min(...xs))} – ${fmt(Math.max(...xs))}`;
   const emit = (name: string, r: RowResult) => {
     if (r.hashes.some((h) => h !== hash)) throw new Error(`${name}: a run ended in another state hash`);
@@ -177,7 +194,8 @@ async function throughputPart(setup: Command[], flow: Command[], hash: string): 
   };
   for (const b of BOOKS) {
     const r = await throughputRow(b, setup, flow);
-    maxOn.push(median(r.on));
+    max.on.push(median(r.on));
+    max.off.push(median(r.off));
     emit(b.name, r);
     if (b.workers === 0) {
       process.stderr.write(`  (child process with ${ENGINE_FLAGS.join(" ")})\n`);
@@ -198,50 +216,64 @@ async function throughputPart(setup: Command[], flow: Command[], hash: string): 
       rows,
     ),
   );
-  return maxOn;
+  return max;
 }
 
-async function latencyPart(setup: Command[], flow: Command[], maxOn: number[]): Promise<void> {
+/** One paced-latency table (journal on or off); rates above the row's measured max are skipped. */
+async function latencyTable(
+  journal: boolean,
+  setup: Command[],
+  flow: Command[],
+  max: readonly number[],
+): Promise<void> {
   const rows: string[][] = [];
   const skipped: string[] = [];
+  const setupLogged = journal ? [] : logged(setup);
+  const flowLogged = journal ? [] : logged(flow, setup.length + 1);
+  const ms = (x: number) => fmt(x, 3);
   for (let k = 0; k < BOOKS.length; k++) {
     const b = BOOKS[k]!;
     for (const rate of RATES) {
-      const max = maxOn[k];
-      if (max !== undefined && rate > max) {
-        skipped.push(`${b.name} at ${fmt(rate)}/s (its median journal-on max was ${fmt(max)}/s)`);
+      const m = max[k];
+      if (m !== undefined && rate > m) {
+        skipped.push(`${b.name} at ${fmt(rate)}/s (its median max was ${fmt(m)}/s)`);
         continue;
       }
-      const l = await paced(b.workers, setup, flow, rate, PACED_SECONDS);
-      const ms = (x: number) => fmt(x, 3);
-      rows.push([
-        b.name,
-        fmt(rate),
-        fmt(l.achieved),
-        l.sustained ? "yes" : "**no**",
-        `${ms(l.executed[0])} / ${ms(l.executed[1])}`,
-        ms(l.applied[0]),
-        ms(l.applied[1]),
-        ms(l.applied[2]),
-        ms(l.applied[3]),
-        `${ms(l.durable[0])} / ${ms(l.durable[1])}`,
-      ]);
-      process.stderr.write(`  ${b.name} @ ${rate}: p50 ${ms(l.applied[0])} p99 ${ms(l.applied[1])}\n`);
+      const l = journal
+        ? await paced(b.workers, setup, flow, rate, PACED_SECONDS)
+        : await pacedInMemory(b.workers, setupLogged, flowLogged, rate, PACED_SECONDS);
+      const head = [b.name, fmt(rate), fmt(l.commands), fmt(l.achieved), l.sustained ? "yes" : "**no**"];
+      const tail = [ms(l.applied[0]), ms(l.applied[1]), ms(l.applied[2]), ms(l.applied[3])];
+      rows.push(
+        journal
+          ? [
+              ...head,
+              `${ms(l.executed[0])} / ${ms(l.executed[1])} / ${ms(l.executed[2])}`,
+              ...tail,
+              `${ms(l.durable[0])} / ${ms(l.durable[1])}`,
+            ]
+          : [...head, ...tail],
+      );
+      process.stderr.write(
+        `  journal ${journal ? "on" : "off"}, ${b.name} @ ${rate}: p50 ${ms(l.applied[0])} p99 ${ms(l.applied[1])}\n`,
+      );
     }
   }
+  const what = journal ? "published" : "applied";
   out(
     table(
       [
         "books",
         "offered/s",
-        "applied/s",
+        "timed commands",
+        "achieved/s",
         "kept up",
-        "applied p50 / p99 ms",
-        "published p50 ms",
-        "published p99 ms",
-        "published p99.9 ms",
-        "published max ms",
-        "durable (ack) p50 / p99 ms",
+        ...(journal ? ["applied p50 / p99 / p99.9 ms"] : []),
+        `${what} p50 ms`,
+        `${what} p99 ms`,
+        `${what} p99.9 ms`,
+        `${what} max ms`,
+        ...(journal ? ["durable (ack) p50 / p99 ms"] : []),
       ],
       rows,
     ),
@@ -290,7 +322,7 @@ async function main(): Promise<void> {
     out(table(["write", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"], rows));
     out();
   }
-  let maxOn: number[] = [];
+  let max: Maxima = { on: [], off: [] };
   if (PARTS.has("throughput")) {
     out(`### Max throughput (${fmt(FLOW)} commands per run, ${RUNS} runs)`);
     out();
@@ -306,21 +338,38 @@ async function main(): Promise<void> {
         `command published.`,
     );
     out();
-    maxOn = await throughputPart(s.setup, s.flow, check.hash);
+    max = await throughputPart(s.setup, s.flow, check.hash);
     out();
   }
   if (PARTS.has("latency")) {
-    out(`### Latency at paced rates (journal on, ${PACED_SECONDS} s per rate)`);
+    const l = engineStream(SEED, SYMBOLS, LATENCY_FLOW);
+    out(`### Latency at paced rates (${PACED_SECONDS} s per rate, after ${WARMUP_SECONDS} s of warm-up)`);
     out();
     out(
-      "Per command, from the moment it was due at the offered rate (so a busy event loop counts): " +
-        '"applied" until the runner (execute-ahead) has applied it to the engine state, before it is durable; ' +
-        '"published" until its events were delivered to the subscribers (read model, stream) — only after ' +
-        'its group\'s fdatasync; "durable (ack)" until its append() resolved (write + fdatasync: when the ' +
-        "gateway may answer 2xx). The pacer appends what is due each event-loop turn (≤ 4096 per append).",
+      `Stream: \`engineStream(${SEED}, ${SYMBOLS} symbols, ${fmt(LATENCY_FLOW)})\` (the same generator, longer). ` +
+        "Per command, from the moment it was due at the offered rate (so a busy event loop counts; no " +
+        `coordinated omission). Each run first goes ${WARMUP_SECONDS} s at its rate unreported (JIT, the first ` +
+        "scavenges of the state the set-up built), then is timed for up to " +
+        `${PACED_SECONDS} s (less when the stream runs out: see "timed commands"). The pacer hands over what is ` +
+        "due each event-loop turn (≤ 4096 at a time). Rates above a row's median max throughput (previous " +
+        "section) are skipped.",
     );
     out();
-    await latencyPart(s.setup, s.flow, maxOn);
+    out(
+      "**Journal off**: the due commands go from memory into `Sequencer.apply` as one batch; " +
+        '"applied" ends when the batch is applied and its events are out. Nothing is durable.',
+    );
+    out();
+    await latencyTable(false, l.setup, l.flow, max.off);
+    out();
+    out(
+      '**Journal on** (execute-ahead, as the embedded engine runs): "applied" until the runner has applied ' +
+        'the command to the engine state, before it is durable; "published" until its events were delivered ' +
+        'to the subscribers (read model, stream) — only after its group\'s fdatasync; "durable (ack)" until ' +
+        "its append() resolved (write + fdatasync: when the gateway may answer 2xx).",
+    );
+    out();
+    await latencyTable(true, l.setup, l.flow, max.on);
     out();
   }
   if (PARTS.has("recovery")) {
