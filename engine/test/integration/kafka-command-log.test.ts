@@ -2,12 +2,13 @@
 // total order, its exact replay by a restarted reader, fencing of a second engine, and the bounded
 // LOG_UNAVAILABLE failure when Kafka cannot be reached.
 import assert from "node:assert/strict";
-import { type AddressInfo, createServer, type Socket } from "node:net";
+import { type AddressInfo, createConnection, createServer, type Socket } from "node:net";
 import { after, before, test } from "node:test";
 import type { LoggedCommand } from "@perpx/shared/commands";
-import { makeKafka } from "../../src/log/kafka/client.js";
+import { brokersFromEnv, makeKafka } from "../../src/log/kafka/client.js";
 import { KafkaCommandLog, SEQ_NOT_YET_ASSIGNED } from "../../src/log/kafka/kafka-command-log.js";
 import { readMessages } from "../../src/log/kafka/ops.js";
+import { openScratchTopics } from "../../src/log/kafka/scratch-topics.js";
 import { SequenceCorruptError, SequencerFencedError } from "../../src/log/kafka/sequenced-reader.js";
 import { KafkaNames } from "../../src/log/kafka/topics.js";
 import { LogUnavailableError } from "../../src/log/log-unavailable.js";
@@ -177,6 +178,74 @@ test("a broker that accepts connections but never answers: append rejects at its
     void stuck.close();
   }
 });
+
+test("engine start outlasts a broker that is not there yet: the start record is retried until it answers", async () => {
+  // a proxy in front of the broker that drops every connection for the first 2 s (a broker still
+  // starting, or one creating its transaction-state topic), then forwards
+  const [host, port] = (brokersFromEnv()[0] as string).split(":") as [string, string];
+  const t0 = Date.now();
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client) => {
+    sockets.add(client);
+    client.on("error", () => undefined);
+    if (Date.now() - t0 < 2000) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host, port: Number(port) });
+    sockets.add(upstream);
+    upstream.on("error", () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const proxyPort = (proxy.address() as AddressInfo).port;
+  const own = await openScratchTopics("startretry");
+  const failures: unknown[] = [];
+  const log = new KafkaCommandLog({
+    kafka: makeKafka({ brokers: [`127.0.0.1:${proxyPort}`], connectionTimeoutMs: 300 }),
+    names: own.names,
+    role: "engine",
+    reader: { fetchWaitMs: 20, writeTimeoutMs: 500, retryBackoffMs: 200, onError: (e) => failures.push(e) },
+  });
+  try {
+    await log.startReader();
+    assert.ok(Date.now() - t0 >= 2000, "started before the broker could be reached");
+    assert.ok(failures.length >= 1, "the failed attempts are reported");
+    assert.match(String(failures[0]), /start record, attempt 1 failed/);
+    await newLogFor(own, log);
+  } finally {
+    await log.close();
+    for (const s of sockets) s.destroy();
+    proxy.close();
+    await own.cleanup();
+  }
+});
+
+test("engine start gives up after startTimeoutMs when the broker never answers", async () => {
+  const log = new KafkaCommandLog({
+    kafka: makeKafka({ brokers: ["127.0.0.1:1"], connectionTimeoutMs: 300, retries: 0 }),
+    names: new KafkaNames("neverthere."),
+    role: "engine",
+    reader: { writeTimeoutMs: 300, retryBackoffMs: 100, startTimeoutMs: 1500 },
+  });
+  logs.push(log);
+  const t0 = Date.now();
+  await assert.rejects(log.startReader());
+  const ms = Date.now() - t0;
+  assert.ok(ms >= 1000 && ms < 4000, `gave up after ${ms} ms`);
+});
+
+/** The started reader sequences a command appended through the real broker. */
+async function newLogFor(own: KafkaEnv, engine: KafkaCommandLog): Promise<void> {
+  const writer = new KafkaCommandLog({ kafka: own.kafka, names: own.names, role: "append-only" });
+  try {
+    await writer.append([placeOrder(7)]);
+  } finally {
+    await writer.close();
+  }
+  const got = await readN(engine, 1, 1);
+  assert.equal(idOf((got[0] as LoggedCommand).cmd), "place:7");
+}
 
 test("recovery accepts a repeated identical decision (a write retried after an unclear failure) and refuses a conflicting one", async () => {
   const seqTopic = env.names.topic("matching_engine_sequence");

@@ -3,7 +3,8 @@
 // initialising it fences the previous engine (its next write fails with INVALID_PRODUCER_EPOCH) and
 // aborts a transaction that engine left open. Without fencing, a plain idempotent producer (faster, for
 // a single engine with no standby). After any failed write the producer is dropped and the next write
-// makes a fresh one: a new producer id, and for a transactional one an abort of what was half done.
+// makes a fresh one: a new producer id, and for a transactional one an abort of what was half done. A
+// connect that outlasts a write's bound is kept, not abandoned: the next write waits for it.
 import type { Kafka, Producer } from "kafkajs";
 import { encodeSequenceRecord, type SequenceRecord } from "./sequence-message.js";
 import { withTimeout } from "./timeout.js";
@@ -35,7 +36,12 @@ export function isFenced(e: unknown): boolean {
 const timedOut = (what: string) => () => new Error(`${what} timed out`);
 
 export class SequenceWriter {
-  private producer: Producer | undefined;
+  /**
+   * The producer, or its connect still under way. A connect that outlasts one write's bound is not
+   * abandoned: the next write waits for the same one. (An abandoned transactional connect that finishes
+   * later would initialise the same transactional id again and fence its successor, and stay connected.)
+   */
+  private connecting: Promise<Producer> | undefined;
   private closed = false;
 
   constructor(
@@ -49,14 +55,18 @@ export class SequenceWriter {
   async write(rec: SequenceRecord): Promise<void> {
     if (this.closed) throw new Error("sequence writer is closed");
     try {
-      this.producer ??= await withTimeout(
-        this.connect(),
+      const producer = await withTimeout(
+        this.producer(),
         this.timeoutMs,
         timedOut("sequence producer connect"),
       );
-      await withTimeout(this.send(this.producer, rec), this.timeoutMs, timedOut("sequence write"));
+      try {
+        await withTimeout(this.send(producer, rec), this.timeoutMs, timedOut("sequence write"));
+      } catch (e) {
+        this.drop(producer);
+        throw e;
+      }
     } catch (e) {
-      this.drop();
       throw isFenced(e)
         ? new SequencerFencedError(`another engine took over ${SEQUENCE_TOPIC}: ${String(e)}`)
         : e;
@@ -65,9 +75,27 @@ export class SequenceWriter {
 
   async close(): Promise<void> {
     this.closed = true;
-    const p = this.producer;
-    this.producer = undefined;
-    await p?.disconnect().catch(() => undefined);
+    const c = this.connecting;
+    this.connecting = undefined;
+    await c?.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
+  /** The connected producer; a failed connect is forgotten, so the next call makes a fresh one. */
+  private producer(): Promise<Producer> {
+    if (!this.connecting) {
+      const c = this.connect().then((p) => {
+        if (this.closed) {
+          void p.disconnect().catch(() => undefined);
+          throw new Error("sequence writer is closed");
+        }
+        return p;
+      });
+      c.catch(() => {
+        if (this.connecting === c) this.connecting = undefined;
+      });
+      this.connecting = c;
+    }
+    return this.connecting;
   }
 
   private async send(producer: Producer, rec: SequenceRecord): Promise<void> {
@@ -106,13 +134,18 @@ export class SequenceWriter {
           allowAutoTopicCreation: false,
           retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
         });
-    await producer.connect();
+    try {
+      await producer.connect();
+    } catch (e) {
+      void producer.disconnect().catch(() => undefined);
+      throw e;
+    }
     return producer;
   }
 
-  private drop(): void {
-    const old = this.producer;
-    this.producer = undefined;
-    void old?.disconnect().catch(() => undefined);
+  /** After a failed write: the next write makes a fresh producer (new id; an open transaction aborts). */
+  private drop(producer: Producer): void {
+    this.connecting = undefined;
+    void producer.disconnect().catch(() => undefined);
   }
 }

@@ -42,6 +42,12 @@ export interface SequencedReaderOptions {
   fetchWaitMs?: number;
   /** pause after a failed sequence write before the next attempt, ms (default 200) */
   retryBackoffMs?: number;
+  /**
+   * how long start keeps retrying the start record, ms (default 60 000): on a fresh broker the first
+   * transactional write waits for the broker to create its transaction-state topic, longer than one
+   * write's bound
+   */
+  startTimeoutMs?: number;
   /** non-fatal problems: skipped input records, failed sequence writes that will be retried */
   onError?: (e: unknown) => void;
 }
@@ -52,6 +58,7 @@ export class KafkaSequencedReader {
   private readonly replayWaitMs: number;
   private readonly backoffMs: number;
   private readonly fetchWaitMs: number;
+  private readonly startTimeoutMs: number;
   private readonly onError: (e: unknown) => void;
 
   private readonly writer: SequenceWriter;
@@ -85,6 +92,7 @@ export class KafkaSequencedReader {
     this.writer = new SequenceWriter(kafka, names, opts.fencing ?? true, opts.writeTimeoutMs ?? 5000);
     this.replayWaitMs = opts.replayWaitMs ?? 30_000;
     this.backoffMs = opts.retryBackoffMs ?? 200;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 60_000;
     this.onError = opts.onError ?? (() => undefined);
     for (const t of INPUT_TOPICS) this.buffers.set(t, new InputBuffer());
     this.fetchWaitMs = opts.fetchWaitMs ?? 50;
@@ -144,7 +152,7 @@ export class KafkaSequencedReader {
 
   private async doStart(): Promise<void> {
     // the start record marks the end of what was recorded before us: read up to it
-    await this.writer.write({ v: 1, type: "start", instance: this.instance, at: Date.now() });
+    await this.writeStartRecord();
     const consumer = this.kafka.consumer({
       // our own group, never committed: positions come from the recorded sequence, not from Kafka
       groupId: this.names.group(`matching_engine_sequencer.${this.instance}`),
@@ -365,6 +373,22 @@ export class KafkaSequencedReader {
   }
 
   // ------------------------------------------------------------------------------------------ helpers
+
+  /** The start record, retried (each failure reported) until startTimeoutMs; fenced or closed: at once. */
+  private async writeStartRecord(): Promise<void> {
+    const deadline = Date.now() + this.startTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writer.write({ v: 1, type: "start", instance: this.instance, at: Date.now() });
+        return;
+      } catch (e) {
+        if (e instanceof SequencerFencedError || this.closed || Date.now() + this.backoffMs >= deadline)
+          throw e;
+        this.onError(new Error(`sequence start record, attempt ${attempt} failed (retrying): ${String(e)}`));
+        await new Promise((r) => setTimeout(r, this.backoffMs));
+      }
+    }
+  }
 
   private fail(e: Error): void {
     this.fatal ??= e;
