@@ -16,6 +16,7 @@ import { InThreadMatchPort } from "../src/sequencer/match-port.js";
 import { Sequencer } from "../src/sequencer/sequencer.js";
 import type { Position } from "../src/sequencer/state.js";
 import { firesUp } from "../src/sequencer/trigger-book.js";
+import { seededRandom } from "../src/util/prng.js";
 
 const POSITIONS = Number(process.env.PERPX_BENCH_POSITIONS ?? 100_000);
 const TRIGGERS = Number(process.env.PERPX_BENCH_TRIGGERS ?? 100_000);
@@ -29,18 +30,6 @@ const lines: string[] = [];
 const out = (s = "") => lines.push(s);
 const fmt = (n: number, d = 1) =>
   n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-
-/** mulberry32 */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Cmd = Command extends infer C ? (C extends Command ? Omit<C, "ts"> : never) : never;
 
@@ -87,7 +76,7 @@ function order(o: Partial<PlaceOrder> & Pick<PlaceOrder, "orderId" | "userId" | 
 /** POSITIONS open positions: pairs trading once at ±1 % of 50 000, leverage 2–20, 30 % isolated. */
 function buildPositions(): { d: Driver; buildMs: number } {
   const d = new Driver();
-  const r = rng(1);
+  const r = seededRandom(1);
   const t0 = performance.now();
   d.run({ op: Op.ORACLE_PRICE, symbolId: 1, price: CENTER });
   let orderId = 1;
@@ -117,7 +106,7 @@ function buildPositions(): { d: Driver; buildMs: number } {
 /** 100 000 conditional orders on the mark: 80 % stop / take-profit 1–10 % away, 20 % trailing. */
 function buildTriggers(): { d: Driver; buildMs: number } {
   const d = new Driver();
-  const r = rng(2);
+  const r = seededRandom(2);
   const t0 = performance.now();
   d.run({ op: Op.ORACLE_PRICE, symbolId: 1, price: CENTER });
   const users = Math.ceil(TRIGGERS / 200);
@@ -204,7 +193,7 @@ interface TickResult {
 }
 
 function ticks(d: Driver, step: number, band: number, seed: number): TickResult {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const runs: Sample[] = [];
   const before = { ...d.seq.liquidationStats() };
   const worst = { us: 0, liq: 0, adl: 0 };

@@ -4,25 +4,15 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MarginType, notionalFactor } from "@perpx/shared/domain";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
+import { seededRandom } from "../util/prng.js";
 import { AdlQueue, rankPositions } from "./adl.js";
 import { newAccount, newPosition, newSymbolState, SequencerState } from "./state.js";
 
 const BTC = DEFAULT_INSTRUMENTS[0]!;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("AdlQueue.best takes victims in the exact ranking's order (ties, near-ties, equity ≤ 0)", () => {
   for (let seed = 1; seed <= 8; seed++) {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const st = new SequencerState();
     const sym = newSymbolState(BTC, notionalFactor(BTC));
     sym.markPrice = 500_000;

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { ReferenceBook } from "@perpx/engine/matcher/reference-book";
 import { InThreadMatchPort } from "@perpx/engine/sequencer/match-port";
 import { Sequencer } from "@perpx/engine/sequencer/sequencer";
+import { seededRandom } from "@perpx/engine/util/prng";
 import type { Command, PlaceOrder } from "@perpx/shared/commands";
 import { Op } from "@perpx/shared/commands";
 import {
@@ -28,22 +29,10 @@ const U = 1_000_000;
 type Cmd = Command extends infer C ? (C extends Command ? Omit<C, "ts"> : never) : never;
 const BTC = DEFAULT_INSTRUMENTS[0]!;
 
-/** mulberry32 (the generator's randomness; the engine takes none) */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("read model solvency stays 0.000000 through liquidations, ADL, funding and triggers", () => {
   const seq = new Sequencer({ matcher: new InThreadMatchPort((id) => new ReferenceBook(id)) });
   const rm = new MemoryReadModel();
-  const r = rng(11);
+  const r = seededRandom(11);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   let ts = 1_750_000_000_000;
   let orderId = 1;

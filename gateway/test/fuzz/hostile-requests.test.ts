@@ -14,8 +14,7 @@ import { type Harness, makeHarness, tick } from "../helpers/harness.js";
 const N = process.env.PERPX_STRESS === "long" ? 100_000 : 10_000;
 const SEED = Number(process.env.PERPX_FUZZ_SEED ?? 20250601);
 
-const mulberry32 = seededRandom;
-const rnd = mulberry32(SEED);
+const rnd = seededRandom(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 const randStr = (n: number, alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") =>

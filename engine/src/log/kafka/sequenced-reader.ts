@@ -14,16 +14,17 @@
 //
 // Undecodable input records never get a seq (reported through onError). Input topics must keep their
 // records as long as the sequence points at them (retention: for ever, or past the oldest snapshot).
+// The input topics' side — buffering, seeks, flow control, the live merge, waiting for arrivals — is in
+// reader-inputs.ts; the recorded decisions are in recorded-sequence.ts.
 import { randomUUID } from "node:crypto";
-import type { Command, LoggedCommand } from "@perpx/shared/commands";
+import type { LoggedCommand } from "@perpx/shared/commands";
 import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
-import { decodeCommand } from "./command-message.js";
-import { type Buffered, InputBuffer } from "./input-buffer.js";
+import { type Decision, ReaderInputs } from "./reader-inputs.js";
 import { RecordedSequence, type SeqRun, SequenceCorruptError } from "./recorded-sequence.js";
-import { decodeSequenceRecord, pushPick, type Run, runsLength } from "./sequence-message.js";
+import { decodeSequenceRecord, runsLength } from "./sequence-message.js";
 import { SequencerFencedError, SequenceWriter } from "./sequence-writer.js";
 import { withTimeout } from "./timeout.js";
-import { INPUT_TOPICS, type InputTopic, type KafkaNames, SEQUENCE_TOPIC } from "./topics.js";
+import { INPUT_TOPICS, type KafkaNames, SEQUENCE_TOPIC } from "./topics.js";
 
 export { SequenceCorruptError, SequencerFencedError };
 
@@ -54,7 +55,6 @@ export interface SequencedReaderOptions {
 
 export class KafkaSequencedReader {
   private readonly instance: string;
-  private readonly maxBuffered: number;
   private readonly replayWaitMs: number;
   private readonly backoffMs: number;
   private readonly fetchWaitMs: number;
@@ -71,16 +71,14 @@ export class KafkaSequencedReader {
   private recovered = false;
   private recoveryDone: (() => void) | undefined;
 
-  private readonly buffers = new Map<InputTopic, InputBuffer>();
-  private arrivals = 0;
+  private readonly inputs: ReaderInputs;
   /** seq the next read() must ask for (undefined until the first read positions the inputs) */
   private nextSeq: number | undefined;
   /** run index where the previous replay read stopped (lookups walk forward from it) */
   private runCursor = 0;
   /** a live decision whose sequence write failed: retried as is */
-  private pending: { runs: Run[]; cmds: Command[] } | undefined;
+  private pending: Decision | undefined;
   private backoffUntil = 0;
-  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -88,13 +86,12 @@ export class KafkaSequencedReader {
     opts: SequencedReaderOptions = {},
   ) {
     this.instance = opts.instanceId ?? randomUUID();
-    this.maxBuffered = opts.maxBuffered ?? 20_000;
     this.writer = new SequenceWriter(kafka, names, opts.fencing ?? true, opts.writeTimeoutMs ?? 5000);
     this.replayWaitMs = opts.replayWaitMs ?? 30_000;
     this.backoffMs = opts.retryBackoffMs ?? 200;
     this.startTimeoutMs = opts.startTimeoutMs ?? 60_000;
     this.onError = opts.onError ?? (() => undefined);
-    for (const t of INPUT_TOPICS) this.buffers.set(t, new InputBuffer());
+    this.inputs = new ReaderInputs(names, opts.maxBuffered ?? 20_000, this.onError);
     this.fetchWaitMs = opts.fetchWaitMs ?? 50;
   }
 
@@ -122,7 +119,7 @@ export class KafkaSequencedReader {
       throw new RangeError(`read(${from}): the Kafka sequenced reader continues at ${this.nextSeq}`);
     if (max <= 0) return [];
     const out = from <= this.seq.last ? await this.replay(from, max) : await this.live(max);
-    this.resumeDrained();
+    this.inputs.resumeDrained(this.consumer);
     return out;
   }
 
@@ -136,13 +133,13 @@ export class KafkaSequencedReader {
       if (now >= deadline) return false;
       if (this.nextSeq !== undefined && this.hasLiveInput() && now >= this.backoffUntil) return true;
       const wake = this.hasLiveInput() ? Math.min(deadline, this.backoffUntil) : deadline;
-      await this.sleepUntilArrival(wake - now);
+      await this.inputs.sleepUntilArrival(wake - now);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.wake();
+    this.inputs.wake();
     const c = this.consumer;
     this.consumer = undefined;
     await Promise.all([c?.disconnect().catch(() => undefined), this.writer.close()]);
@@ -174,10 +171,7 @@ export class KafkaSequencedReader {
     // input back where this reader is, and leave the sequence topic alone once recovered
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (this.nextSeq === undefined) return;
-      for (const [t, b] of this.buffers) {
-        b.paused = false;
-        consumer.seek({ topic: this.names.topic(t), partition: 0, offset: String(b.expected) });
-      }
+      this.inputs.reseek(consumer);
       if (this.recovered) consumer.pause([{ topic: this.names.topic(SEQUENCE_TOPIC) }]);
     });
     await consumer.connect();
@@ -194,55 +188,36 @@ export class KafkaSequencedReader {
       eachBatch: (p) => this.onBatch(p),
     });
     // inputs wait until the first read() says where to start (a snapshot's seq)
-    consumer.pause(INPUT_TOPICS.map((t) => ({ topic: this.names.topic(t) })));
-    for (const b of this.buffers.values()) b.paused = true;
+    this.inputs.pauseAll(consumer);
     await withTimeout(recovered, this.replayWaitMs, () => timedOut("recovery of the recorded sequence"));
     this.throwIfFatal();
   }
 
   // ------------------------------------------------------------------------------------- consumption
 
-  private async onBatch({ batch, resolveOffset, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isStale } = payload;
     const logical = this.names.logical(batch.topic);
-    if (logical === SEQUENCE_TOPIC) {
-      for (const m of batch.messages) {
-        if (isStale()) return;
-        if (this.recovered) {
-          resolveOffset(m.offset); // our own records, after a consumer restart: already known
-          continue;
-        }
-        try {
-          const rec = decodeSequenceRecord(m.value);
-          if (rec.type === "seq") this.seq.learn(rec);
-          else if (rec.instance === this.instance) this.finishRecovery();
-        } catch (e) {
-          this.fail(e instanceof SequenceCorruptError ? e : new SequenceCorruptError(String(e)));
-          return;
-        }
-        resolveOffset(m.offset);
-      }
+    if (logical !== SEQUENCE_TOPIC) {
+      this.inputs.onBatch(logical, payload, this.consumer);
       return;
     }
-    const buf = this.buffers.get(logical as InputTopic);
-    if (!buf || !buf.positioned) return;
     for (const m of batch.messages) {
       if (isStale()) return;
-      const offset = Number(m.offset);
-      if (offset >= buf.expected) {
-        buf.expected = offset + 1;
-        try {
-          buf.items.push({ offset, cmd: decodeCommand(m.value), arrival: ++this.arrivals });
-        } catch (e) {
-          this.onError(new Error(`skipped ${batch.topic}@${offset}: ${(e as Error).message}`));
-        }
+      if (this.recovered) {
+        resolveOffset(m.offset); // our own records, after a consumer restart: already known
+        continue;
+      }
+      try {
+        const rec = decodeSequenceRecord(m.value);
+        if (rec.type === "seq") this.seq.learn(rec);
+        else if (rec.instance === this.instance) this.finishRecovery();
+      } catch (e) {
+        this.fail(e instanceof SequenceCorruptError ? e : new SequenceCorruptError(String(e)));
+        return;
       }
       resolveOffset(m.offset);
     }
-    if (buf.size > this.maxBuffered && !buf.paused && this.consumer) {
-      buf.paused = true;
-      this.consumer.pause([{ topic: batch.topic }]);
-    }
-    this.wake();
   }
 
   private finishRecovery(): void {
@@ -258,14 +233,7 @@ export class KafkaSequencedReader {
     const consumer = this.consumer;
     if (!consumer) throw new Error("sequenced reader is closed");
     if (from <= this.seq.last) this.runCursor = this.seq.runIndex(from);
-    for (const [t, offset] of this.seq.startOffsets(from)) {
-      const buf = this.buffers.get(t) as InputBuffer;
-      buf.expected = offset;
-      buf.positioned = true;
-      buf.paused = false;
-      consumer.seek({ topic: this.names.topic(t), partition: 0, offset: String(offset) });
-    }
-    consumer.resume(INPUT_TOPICS.map((t) => ({ topic: this.names.topic(t) })));
+    this.inputs.position(consumer, this.seq.startOffsets(from));
     this.nextSeq = from;
   }
 
@@ -280,7 +248,7 @@ export class KafkaSequencedReader {
       while ((runs[ri] as SeqRun).firstSeq + (runs[ri] as SeqRun).count <= seq) ri++;
       const run = runs[ri] as SeqRun;
       const offset = run.offset + (seq - run.firstSeq);
-      const buf = this.buffers.get(run.topic) as InputBuffer;
+      const buf = this.inputs.buffer(run.topic);
       let head = buf.peek();
       while (head && head.offset < offset) {
         buf.drop(); // a record that never got a seq (it was undecodable)
@@ -289,7 +257,7 @@ export class KafkaSequencedReader {
       if (!head) {
         if (out.length > 0) break;
         if (this.closed) throw new Error("sequenced reader is closed");
-        if (!(await this.sleepUntilArrival(this.replayWaitMs)))
+        if (!(await this.inputs.sleepUntilArrival(this.replayWaitMs)))
           throw new SequenceCorruptError(`recorded input ${run.topic}@${offset} did not arrive in time`);
         this.throwIfFatal();
         continue;
@@ -308,36 +276,15 @@ export class KafkaSequencedReader {
   // -------------------------------------------------------------------------------------------- live
 
   private hasLiveInput(): boolean {
-    if (this.pending) return true;
-    for (const b of this.buffers.values()) if (b.positioned && b.size > 0) return true;
-    return false;
+    return this.pending !== undefined || this.inputs.hasInput();
   }
 
   private async live(max: number): Promise<LoggedCommand[]> {
     if (Date.now() < this.backoffUntil) return [];
     let decision = this.pending;
     if (!decision) {
-      const runs: Run[] = [];
-      const cmds: Command[] = [];
-      const bufs = [...this.buffers].filter(([, b]) => b.positioned);
-      while (cmds.length < max) {
-        let best: [InputTopic, InputBuffer] | undefined;
-        let bestArrival = Number.POSITIVE_INFINITY;
-        for (const entry of bufs) {
-          const h = entry[1].peek();
-          if (h && h.arrival < bestArrival) {
-            bestArrival = h.arrival;
-            best = entry;
-          }
-        }
-        if (!best) break;
-        const h = best[1].peek() as Buffered;
-        pushPick(runs, best[0], 0, h.offset);
-        cmds.push(h.cmd);
-        best[1].drop();
-      }
-      if (cmds.length === 0) return [];
-      decision = { runs, cmds };
+      decision = this.inputs.pick(max);
+      if (decision.cmds.length === 0) return [];
     }
     const first = this.seq.last + 1;
     try {
@@ -361,17 +308,6 @@ export class KafkaSequencedReader {
     return out;
   }
 
-  private resumeDrained(): void {
-    const consumer = this.consumer;
-    if (!consumer) return;
-    for (const [t, b] of this.buffers) {
-      if (b.paused && b.positioned && b.size < this.maxBuffered / 2) {
-        b.paused = false;
-        consumer.resume([{ topic: this.names.topic(t) }]);
-      }
-    }
-  }
-
   // ------------------------------------------------------------------------------------------ helpers
 
   /** The start record, retried (each failure reported) until startTimeoutMs; fenced or closed: at once. */
@@ -393,35 +329,11 @@ export class KafkaSequencedReader {
   private fail(e: Error): void {
     this.fatal ??= e;
     this.recoveryDone?.();
-    this.wake();
+    this.inputs.wake();
   }
 
   private throwIfFatal(): void {
     if (this.fatal) throw this.fatal;
-  }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const fn of w) fn();
-  }
-
-  /** Resolves true on the next arrival (or fatal/close), false after ms. */
-  private sleepUntilArrival(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const t = setTimeout(
-        () => {
-          this.waiters = this.waiters.filter((w) => w !== done);
-          resolve(false);
-        },
-        Math.max(0, ms),
-      );
-      const done = () => {
-        clearTimeout(t);
-        resolve(true);
-      };
-      this.waiters.push(done);
-    });
   }
 }
 
