@@ -1,7 +1,9 @@
 // Idempotency keys accepted by this gateway instance but maybe not yet seen by the read model
 // (clientOrderIds, deposit txIds, withdrawIds). A retry that arrives in that gap waits for the first
 // append and answers as a duplicate instead of logging a second command. Entries leave when the read
-// model knows the key (checked on access) or after `ttlMs`; the map is bounded (oldest evicted). Other
+// model knows the key (checked on access) or after `ttlMs`; the map is bounded (oldest evicted). A FIFO
+// of the entries in insertion order finds the oldest in O(1): `Map.keys().next()` after many deletes
+// skips every deleted slot still in the table, which cost 13–43 µs per add once the map was full. Other
 // gateway instances do not see these entries: the engine refuses a duplicate id (RejectReason
 // DUPLICATE) as the last line of defence.
 // Owner: one instance per gateway process.
@@ -16,9 +18,12 @@ export interface InFlight<T> {
 /** An entry keeps its append's promise only until it settles (entries live for minutes). */
 class Entry<T> implements InFlight<T> {
   seq = 0;
+  /** still the map's entry for its key (false once deleted, evicted or replaced) */
+  live = true;
   pending: Promise<number> | undefined;
 
   constructor(
+    readonly key: string,
     readonly value: T,
     readonly expires: number,
     pending: Promise<number>,
@@ -33,6 +38,9 @@ class Entry<T> implements InFlight<T> {
 
 export class InFlightMap<T> {
   private readonly map = new Map<string, Entry<T>>();
+  /** entries in insertion order from `head`; dead ones are skipped and compacted away */
+  private fifo: (Entry<T> | undefined)[] = [];
+  private head = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -43,32 +51,65 @@ export class InFlightMap<T> {
     return this.map.size;
   }
 
+  /** entries held by the FIFO, dead ones included (at most 2 × size + 1 025) */
+  get queued(): number {
+    return this.fifo.length - this.head;
+  }
+
   get(key: string, now: number, knownElsewhere: () => boolean): InFlight<T> | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
     if (e.expires <= now || knownElsewhere()) {
-      this.map.delete(key);
+      this.remove(e);
       return undefined;
     }
     return e;
   }
 
   add(key: string, value: T, durable: Promise<number>, now: number): void {
-    const e = new Entry(value, now + this.ttlMs, durable);
+    const e = new Entry(key, value, now + this.ttlMs, durable);
     // the failure is handled by whoever awaits it; never an unhandled rejection
     durable.then(
       (seq) => {
         e.seq = seq;
         e.pending = undefined;
       },
-      () => {
-        if (this.map.get(key) === e) this.map.delete(key);
-      },
+      () => this.remove(e),
     );
-    if (this.map.size >= this.max) {
-      const oldest = this.map.keys().next().value;
-      if (oldest !== undefined) this.map.delete(oldest);
-    }
+    const prev = this.map.get(key);
+    if (prev) prev.live = false;
+    this.evict(now);
     this.map.set(key, e);
+    this.fifo.push(e);
+    this.compact();
+  }
+
+  private remove(e: Entry<T>): void {
+    if (!e.live) return;
+    e.live = false;
+    this.map.delete(e.key);
+  }
+
+  /** Drops expired entries from the old end, then the oldest while the map is full. */
+  private evict(now: number): void {
+    const fifo = this.fifo;
+    while (this.head < fifo.length) {
+      const e = fifo[this.head] as Entry<T>;
+      if (e.live && e.expires > now && this.map.size < this.max) break;
+      this.remove(e);
+      fifo[this.head++] = undefined;
+    }
+  }
+
+  /**
+   * Rebuilds the FIFO once its consumed prefix is more than half of it, or its dead entries (deleted
+   * before they reached the old end) outnumber the live ones plus 1 024: amortised O(1) per add.
+   */
+  private compact(): void {
+    const queued = this.fifo.length - this.head;
+    const prefixHeavy = this.head > 1024 && this.head > queued;
+    if (!prefixHeavy && queued <= 2 * this.map.size + 1024) return;
+    this.fifo = this.fifo.slice(this.head).filter((e) => e?.live === true);
+    this.head = 0;
   }
 }

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { InFlightMap } from "./in-flight.js";
+
+const never = () => false;
+const durable = (seq: number) => Promise.resolve(seq);
+
+test("bounded: the oldest entries leave first once the map is full", () => {
+  const m = new InFlightMap<number>(60_000, 3);
+  for (let i = 0; i < 5; i++) m.add(`k${i}`, i, durable(i), 0);
+  assert.equal(m.size, 3);
+  assert.equal(m.get("k0", 1, never), undefined);
+  assert.equal(m.get("k1", 1, never), undefined);
+  assert.deepEqual(
+    ["k2", "k3", "k4"].map((k) => m.get(k, 1, never)?.value),
+    [2, 3, 4],
+  );
+});
+
+test("expired entries are dropped by the next add and never returned", () => {
+  const m = new InFlightMap<number>(100, 10);
+  m.add("a", 1, durable(1), 0);
+  m.add("b", 2, durable(2), 50);
+  assert.equal(m.get("a", 100, never), undefined, "expired at now = expires");
+  m.add("c", 3, durable(3), 160);
+  assert.equal(m.size, 1, "b (expires 150) left when c was added at 160");
+  assert.equal(m.get("c", 161, never)?.value, 3);
+});
+
+test("an entry the read model knows is removed on access", () => {
+  const m = new InFlightMap<number>(60_000, 10);
+  m.add("a", 1, durable(1), 0);
+  assert.equal(
+    m.get("a", 1, () => true),
+    undefined,
+  );
+  assert.equal(m.size, 0);
+});
+
+test("a re-added key keeps its new entry when the old one reaches the old end", () => {
+  const m = new InFlightMap<string>(60_000, 2);
+  m.add("a", "first", durable(1), 0);
+  m.get("a", 1, () => true); // the read model saw it
+  m.add("a", "second", durable(2), 2);
+  m.add("b", "b", durable(3), 3);
+  m.add("c", "c", durable(4), 4); // full: evicts the oldest live entry, a/second
+  assert.equal(m.get("a", 5, never), undefined);
+  m.add("a", "third", durable(5), 6); // evicts b
+  m.add("d", "d", durable(6), 7); // evicts c, not the new a
+  assert.equal(m.get("a", 8, never)?.value, "third");
+  assert.equal(m.get("d", 8, never)?.value, "d");
+  assert.equal(m.size, 2);
+});
+
+test("a failed append removes its entry, but not a newer one under the same key", async () => {
+  const m = new InFlightMap<string>(60_000, 10);
+  let fail: (e: Error) => void = () => {};
+  const failing = new Promise<number>((_, reject) => {
+    fail = reject;
+  });
+  m.add("a", "old", failing, 0);
+  m.add("a", "new", durable(7), 1);
+  fail(new Error("append failed"));
+  await failing.catch(() => undefined);
+  const e = m.get("a", 2, never);
+  assert.equal(e?.value, "new");
+  assert.equal(await e?.durable, 7);
+
+  let failAlone: (e: Error) => void = () => {};
+  const alone = new Promise<number>((_, reject) => {
+    failAlone = reject;
+  });
+  m.add("b", "b", alone, 3);
+  failAlone(new Error("append failed"));
+  await alone.catch(() => undefined);
+  assert.equal(m.get("b", 4, never), undefined);
+});
+
+test("durable answers the log seq after the append settled", async () => {
+  const m = new InFlightMap<number>(60_000, 10);
+  m.add("a", 1, durable(42), 0);
+  await Promise.resolve();
+  assert.equal(await m.get("a", 1, never)?.durable, 42);
+});
+
+test("the FIFO stays bounded under churn and under entries removed before they are old", () => {
+  const max = 1_000;
+  const m = new InFlightMap<number>(60_000, max);
+  for (let i = 0; i < 50_000; i++) {
+    m.add(`k${i}`, i, durable(i), i);
+    if (i % 3 === 0) m.get(`k${i}`, i, () => true); // seen by the read model at once
+    assert.ok(m.size <= max);
+    assert.ok(m.queued <= 2 * m.size + 1025, `queued ${m.queued} at size ${m.size}`);
+  }
+  // the newest live entries are all still there
+  for (let i = 50_000 - 100; i < 50_000; i++) {
+    assert.equal(m.get(`k${i}`, 50_000, never)?.value, i % 3 === 0 ? undefined : i);
+  }
+});
