@@ -8,6 +8,7 @@
 // req/s. Then the RS256 verification cost: sync, async (libuv pool), piscina, and the gateway's
 // JwtVerifier (cache miss / hit). Prints a Markdown section.
 //   node scripts/bench.mjs rest        (after `npx tsc -b`)
+//   BENCH_CASES=1,2 BENCH_DURATION=10 BENCH_RS256=0: two HTTP cases only, no RS256 section
 import { fork } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { cpus, loadavg } from "node:os";
@@ -26,10 +27,16 @@ const CONNECTIONS = 50;
 /** rounds over the cases (each case loaded DURATION / ROUNDS s per round) */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-/** A server child process for one case; `cpu()` asks it for its process.cpuUsage() (µs, user + system). */
+/** process.cpuUsage() of a server child, µs */
+interface Cpu {
+  user: number;
+  system: number;
+}
+
+/** A server child process for one case; `cpu()` asks it for its process.cpuUsage() (µs). */
 interface Server {
   base: string;
-  cpu(): Promise<number>;
+  cpu(): Promise<Cpu>;
   stop(): void;
 }
 
@@ -47,8 +54,8 @@ async function startChild(kind: ServerKind, pem: string): Promise<Server> {
   return {
     base: `http://127.0.0.1:${port}`,
     cpu: () =>
-      new Promise<number>((resolve) => {
-        child.once("message", (m) => resolve((m as { cpu: number }).cpu));
+      new Promise<Cpu>((resolve) => {
+        child.once("message", (m) => resolve((m as { cpu: Cpu }).cpu));
         child.send("cpu");
       }),
     stop: () => child.kill(),
@@ -102,6 +109,7 @@ interface Slice {
   p99: number;
   bad: number;
   cpuUs: number;
+  userUs: number;
 }
 
 /**
@@ -140,14 +148,15 @@ async function slice(c: Case, seconds: number): Promise<void> {
   const s = c.server as Server;
   const cpu0 = await s.cpu();
   const r = await load(c, seconds);
-  const cpuUs = (await s.cpu()) - cpu0;
+  const cpu1 = await s.cpu();
   c.slices.push({
     requests: r.requests.total,
     seconds: r.duration,
     p50: r.latency.p50,
     p99: r.latency.p99,
     bad: r.non2xx + r.errors,
-    cpuUs,
+    cpuUs: cpu1.user + cpu1.system - cpu0.user - cpu0.system,
+    userUs: cpu1.user - cpu0.user,
   });
 }
 
@@ -165,6 +174,8 @@ interface Row {
   p99: number;
   bad: number;
   cpuPerReq: number;
+  /** of which user time (JS, V8, libuv in user space) */
+  userPerReq: number;
   /** req/s of each round */
   rounds: number[];
 }
@@ -234,6 +245,12 @@ async function http(pem: string, privateKey: string): Promise<Row[]> {
       bad: sum((s) => s.bad),
       cpuPerReq:
         sum((s) => s.cpuUs) /
+        Math.max(
+          1,
+          sum((s) => s.requests),
+        ),
+      userPerReq:
+        sum((s) => s.userUs) /
         Math.max(
           1,
           sum((s) => s.requests),
@@ -328,10 +345,14 @@ async function main(): Promise<void> {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
   const rows = await http(publicKey, privateKey);
-  const crypto = await rs256(publicKey, privateKey);
-  const bareGet = rows[0]?.rps ?? 1;
-  const barePost = rows[1]?.rps ?? 1;
-  const bareRounds = rows[1]?.rounds ?? [];
+  // BENCH_RS256=0: only the HTTP cases (quicker A/B runs of the gateway's per-request cost)
+  const crypto = process.env.BENCH_RS256 === "0" ? [] : await rs256(publicKey, privateKey);
+  // the bare cases by name (BENCH_CASES may leave either out: then the ratio column is against 1)
+  const bareGetRow = rows.find((r) => r.name.includes("GET /hello"));
+  const barePostRow = rows.find((r) => r.name.includes("POST /echo"));
+  const bareGet = bareGetRow?.rps ?? 1;
+  const barePost = barePostRow?.rps ?? 1;
+  const bareRounds = barePostRow?.rounds ?? [];
   /** median over rounds of (case req/s ÷ bare POST req/s in the same round) */
   const roundRatio = (r: Row) => median(r.rounds.map((x, i) => x / (bareRounds[i] ?? x)));
   const lines = [
@@ -368,6 +389,11 @@ async function main(): Promise<void> {
     "",
   ];
   console.log(lines.join("\n"));
+  // user / system split on stderr (not part of the Markdown section): for A/B runs of the gateway's JS
+  for (const r of rows)
+    console.error(
+      `cpu µs/req ${r.name}: user ${r.userPerReq.toFixed(1)} sys ${(r.cpuPerReq - r.userPerReq).toFixed(1)}`,
+    );
 }
 
 // dispatch last: every const above is initialised by now
@@ -379,7 +405,7 @@ if (process.argv[2] === "--serve") {
   process.on("SIGTERM", () => process.exit(0));
   process.on("message", () => {
     const u = process.cpuUsage();
-    process.send?.({ cpu: u.user + u.system });
+    process.send?.({ cpu: { user: u.user, system: u.system } });
   });
 } else {
   await main();

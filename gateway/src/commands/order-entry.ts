@@ -106,7 +106,12 @@ export class OrderEntry {
     return duplicate ? { ...view, duplicate: true } : view;
   }
 
-  async place(userId: number, b: OrderBody, wait: boolean): Promise<Answer<Item>> {
+  /**
+   * Places one order. Synchronous when the answer is known at once (a duplicate the read model knows);
+   * otherwise one promise: the append's, with one `then` for the answer (no async wrapper on the path
+   * of every order). Filter errors are thrown synchronously.
+   */
+  place(userId: number, b: OrderBody, wait: boolean): Answer<Item> | Promise<Answer<Item>> {
     const now = this.c.now();
     const p = this.prepare(userId, b, now);
     switch (p.kind) {
@@ -125,24 +130,29 @@ export class OrderEntry {
           : { status: 202, body: ack(ref, true) };
       }
       case "inflight":
-        await p.durable;
-        return wait
-          ? { status: 200, body: await this.waitView(userId, p.ref, true) }
-          : { status: 202, body: ack(p.ref, true) };
+        return this.afterDurable(userId, p.ref, p.durable, true, wait);
       case "new": {
-        const appended = this.c.writer.append([p.cmd]);
-        this.c.orders.add(
-          orderKey(userId, p.ref.clientOrderId),
-          p.ref,
-          appended.then((s) => s[0] ?? 0),
-          now,
-        );
-        await appended;
-        return wait
-          ? { status: 200, body: await this.waitView(userId, p.ref, false) }
-          : { status: 202, body: ack(p.ref, false) };
+        const durable = this.c.writer.appendOne(p.cmd);
+        this.c.orders.add(orderKey(userId, p.ref.clientOrderId), p.ref, durable, now);
+        if (wait) return this.afterDurable(userId, p.ref, durable, false, true);
+        const answer: Answer<Item> = { status: 202, body: ack(p.ref, false) };
+        return durable.then(() => answer);
       }
     }
+  }
+
+  /** The answer once `durable` resolves: an ack, or with `wait` the engine's view of the order. */
+  private async afterDurable(
+    userId: number,
+    ref: InFlightOrder,
+    durable: Promise<number>,
+    duplicate: boolean,
+    wait: boolean,
+  ): Promise<Answer<Item>> {
+    await durable;
+    return wait
+      ? { status: 200, body: await this.waitView(userId, ref, duplicate) }
+      : { status: 202, body: ack(ref, duplicate) };
   }
 
   async placeBatch(userId: number, items: readonly unknown[], wait: boolean): Promise<Answer<Item[]>> {

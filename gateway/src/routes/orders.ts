@@ -1,9 +1,9 @@
 // User order routes (SPEC §8.2, §8.3): place, batch, amend, cancel, cancel-all, countdown, queries.
 import { Op } from "@perpx/shared/commands";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { CommandContext } from "../commands/context.js";
 import type { OrderChanges, OrderRefInput } from "../commands/order-changes.js";
-import type { OrderEntry } from "../commands/order-entry.js";
+import type { Answer, OrderEntry } from "../commands/order-entry.js";
 import { submitSimple } from "../commands/simple.js";
 import { instrumentOf, type OrderBody } from "../filters/order-filters.js";
 import { principalOf } from "../plugins/request-context.js";
@@ -21,9 +21,16 @@ export function orderRoutes(c: CommandContext, entry: OrderEntry, changes: Order
     app.post<{ Body: OrderBody; Querystring: Wait }>(
       "/api/v1/order",
       { schema: S.placeOrder, config: user },
-      async (req, reply) => {
-        const a = await entry.place(principalOf(req).userId, req.body, req.query.wait === true);
-        return reply.code(a.status).send(a.body);
+      // not async: the answer is sent from the append's one `then` (a returned promise or reply would
+      // cost Fastify another `then`, and a returned reply a thenable resolution)
+      (req, reply) => {
+        const a = entry.place(principalOf(req).userId, req.body, req.query.wait === true);
+        if (a instanceof Promise)
+          a.then(
+            (x) => sendAnswer(reply, x),
+            (e) => sendFailure(reply, e),
+          );
+        else sendAnswer(reply, a);
       },
     );
 
@@ -109,6 +116,15 @@ export function orderRoutes(c: CommandContext, entry: OrderEntry, changes: Order
       async (req) => c.rm.orderHistory(principalOf(req).userId, rangeOf(c, req.query)),
     );
   };
+}
+
+function sendAnswer(reply: FastifyReply, a: Answer<unknown>): void {
+  reply.code(a.status).send(a.body);
+}
+
+/** a rejection, to Fastify's error handler (which only takes Error objects) */
+function sendFailure(reply: FastifyReply, e: unknown): void {
+  reply.send(e instanceof Error ? e : new Error(String(e)));
 }
 
 /** RangeQs → RangeQuery (symbol resolved to its id; UNKNOWN_SYMBOL when not listed). */
