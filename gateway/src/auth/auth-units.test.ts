@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { timestampOf } from "../plugins/auth.js";
 import { ensureAdminKey } from "./admin-bootstrap.js";
 import { signRequest } from "./hmac.js";
 import { HmacVerifier } from "./hmac-verifier.js";
@@ -54,6 +55,56 @@ test("HmacVerifier agrees with createHmac on any key length, body and URL, and r
       assert.ok(!v.verify(key, "1700000000000", "POST", url, buf, sig.toUpperCase()));
       assert.ok(!v.verify(key, "1700000000000", "POST", url, buf, `${sig}0`));
     }
+  }
+});
+
+test("HmacVerifier agrees with createHmac on random keys (up to 3 blocks), URLs and bodies", () => {
+  const v = new HmacVerifier();
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  const chars = "abcXYZ019-_./?=&é€😀 ";
+  const str = (len: number) => Array.from({ length: len }, () => chars[rnd(chars.length)]).join("");
+  for (let i = 0; i < 2000; i++) {
+    const key = Buffer.from(Array.from({ length: 1 + rnd(200) }, () => rnd(256)));
+    const ts = String(1_700_000_000_000 + rnd(1e6));
+    const method = ["GET", "POST", "PUT", "DELETE"][rnd(4)] as string;
+    const url = `/api/v1/${str(rnd(60))}`;
+    const body = Buffer.from(str(rnd(i % 100 === 0 ? 6000 : 300)));
+    const sig = signRequest(key, ts, method, url, body);
+    assert.ok(v.verify(key, ts, method, url, body, sig), `case ${i}`);
+    const at = rnd(64);
+    const other = sig[at] === "a" ? "b" : "a";
+    assert.ok(!v.verify(key, ts, method, url, body, sig.slice(0, at) + other + sig.slice(at + 1)));
+  }
+});
+
+test("HmacVerifier refuses signatures of another length or not lowercase hex", () => {
+  const v = new HmacVerifier();
+  const key = Buffer.from("0123456789abcdef");
+  const body = Buffer.from("{}");
+  const sig = signRequest(key, "1", "POST", "/x", body);
+  assert.ok(v.verify(key, "1", "POST", "/x", body, sig));
+  for (const bad of [
+    "",
+    sig.slice(0, 63),
+    `${sig} `,
+    ` ${sig.slice(1)}`,
+    `${sig.slice(0, 63)}G`,
+    sig.toUpperCase(),
+  ]) {
+    assert.ok(!v.verify(key, "1", "POST", "/x", body, bad), bad);
+  }
+});
+
+test("timestampOf: 1 to 16 ASCII digits, anything else -1", () => {
+  assert.equal(timestampOf("1700000000000"), 1_700_000_000_000);
+  assert.equal(timestampOf("0"), 0);
+  assert.equal(timestampOf("0000000000000042"), 42);
+  for (const bad of ["", "soon", "17e11", "-1", "+1", " 1", "1 ", "1.5", "12345678901234567", "١٢"]) {
+    assert.equal(timestampOf(bad), -1, bad);
   }
 });
 

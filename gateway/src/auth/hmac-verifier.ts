@@ -8,7 +8,8 @@
 import { hash } from "node:crypto";
 
 const BLOCK = 64;
-const SIG_RE = /^[0-9a-f]{64}$/;
+/** a SHA-256 digest in hex */
+const HEX_LENGTH = 64;
 
 interface Pads {
   ipad: Buffer;
@@ -20,7 +21,13 @@ export class HmacVerifier {
   private scratch = Buffer.allocUnsafe(4096);
   private readonly outer = Buffer.allocUnsafe(BLOCK + 32);
 
-  /** true when `signature` is the lowercase hex HMAC-SHA256(secret, timestamp + method + url + body) */
+  /**
+   * true when `signature` is the lowercase hex HMAC-SHA256(secret, timestamp + method + url + body).
+   * `timestamp` and `method` are ASCII (the auth hook checked the timestamp's digits; Node's parser
+   * gives the method); the URL is written as UTF-8. No regex: the hex digest is compared with the
+   * signature text in constant time, and only lowercase hex can equal it. A signature of another
+   * length is refused before any work (it learns only that the length is wrong).
+   */
   verify(
     secret: Buffer,
     timestamp: string,
@@ -29,22 +36,24 @@ export class HmacVerifier {
     body: Buffer,
     signature: string,
   ): boolean {
-    if (!SIG_RE.test(signature)) return false;
+    if (signature.length !== HEX_LENGTH) return false;
     const { ipad, opad } = this.padsOf(secret);
-    const head = `${timestamp}${method}${url}`;
-    const need = BLOCK + Buffer.byteLength(head, "utf8") + body.length;
+    // an upper bound without measuring the URL's UTF-8 (≤ 3 bytes per UTF-16 unit)
+    const need = BLOCK + timestamp.length + method.length + 3 * url.length + body.length;
     if (need > this.scratch.length)
       this.scratch = Buffer.allocUnsafe(Math.max(need, this.scratch.length * 2));
     const s = this.scratch;
     ipad.copy(s, 0);
-    let n = BLOCK + s.write(head, BLOCK, "utf8");
+    let n = BLOCK + s.write(timestamp, BLOCK, "latin1");
+    n += s.write(method, n, "latin1");
+    n += s.write(url, n, "utf8");
     n += body.copy(s, n);
     const inner = hash("sha256", s.subarray(0, n), "binary"); // latin1: one char per byte
     opad.copy(this.outer, 0);
     this.outer.write(inner, BLOCK, "latin1");
     const mac = hash("sha256", this.outer, "hex");
     let diff = 0;
-    for (let i = 0; i < 64; i++) diff |= mac.charCodeAt(i) ^ signature.charCodeAt(i);
+    for (let i = 0; i < HEX_LENGTH; i++) diff |= mac.charCodeAt(i) ^ signature.charCodeAt(i);
     return diff === 0;
   }
 

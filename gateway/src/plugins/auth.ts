@@ -16,7 +16,6 @@ import type { RateLimiter } from "./rate-limit.js";
 import type { AuthLevel, Principal } from "./request-context.js";
 
 const EMPTY = Buffer.alloc(0);
-const TS_RE = /^[0-9]{1,16}$/;
 const BEARER_RE = /^Bearer ([A-Za-z0-9._-]+)$/;
 
 export interface AuthDeps {
@@ -68,10 +67,10 @@ export class Authenticator {
     if (!entry) throw new ApiError("UNAUTHORIZED", "unknown API key");
     const ts = req.headers.timestamp;
     const sig = req.headers.signature;
-    if (typeof ts !== "string" || !TS_RE.test(ts))
+    const t = typeof ts === "string" ? timestampOf(ts) : -1;
+    if (typeof ts !== "string" || t < 0)
       throw new ApiError("UNAUTHORIZED", "missing or malformed timestamp header");
     if (typeof sig !== "string") throw new ApiError("UNAUTHORIZED", "missing signature header");
-    const t = Number(ts);
     const now = this.d.clock();
     if (Math.abs(now - t) > this.d.cfg.windowMs) {
       throw new ApiError(
@@ -94,6 +93,19 @@ export class Authenticator {
     }
     return p;
   }
+}
+
+/** The timestamp header's value: 1 to 16 ASCII digits (ms), or -1. One pass, no regex. */
+export function timestampOf(ts: string): number {
+  const n = ts.length;
+  if (n === 0 || n > 16) return -1;
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const d = ts.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    t = t * 10 + d;
+  }
+  return t;
 }
 
 function jwtPrincipal(p: JwtPrincipal): Principal {
