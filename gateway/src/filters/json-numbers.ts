@@ -55,10 +55,18 @@ function checkLiteral(lit: string): string | undefined {
 }
 
 /**
+ * Where a number literal may start in JSON text: at the start or after `:` `,` `[`, past whitespace. No
+ * match means the text has no number literal at all (a match may be inside a string: then the full
+ * scan decides). Order bodies carry their decimals as strings, so most are settled by this one test.
+ */
+const MAYBE_NUMBER = /(?:^|[:,[])[\t\n\r ]*[-0-9]/;
+
+/**
  * First number literal in valid JSON text that cannot be read exactly, or undefined. Strings (with
  * escapes) are skipped; the text must already have passed JSON.parse.
  */
 export function scanJsonNumbers(text: string): NumberProblem | undefined {
+  if (!MAYBE_NUMBER.test(text)) return undefined;
   const n = text.length;
   let i = 0;
   while (i < n) {
