@@ -15,6 +15,46 @@ function text(v: DecimalInput, field: string): string {
   return v;
 }
 
+/** longest text shortUnits reads (its integer part and decimals then fit 2^53 or are caught) */
+const SHORT_MAX = 16;
+
+/**
+ * parseDecimal's units for the common short forms — [-]digits[.digits], at most 16 characters, no
+ * non-zero digit beyond `decimals`, a safe integer — read in one pass without regexes or slices;
+ * undefined for anything else (parseDecimal then decides, with its error). Exact: the running value
+ * only grows, so a final value ≤ 2^53 − 1 means every step was an exact double.
+ */
+export function shortUnits(t: string, decimals: number): number | undefined {
+  const n = t.length;
+  if (n > SHORT_MAX) return undefined;
+  let i = 0;
+  const neg = t.charCodeAt(0) === 45; /* - */
+  if (neg) i = 1;
+  const intStart = i;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i === intStart) return undefined;
+  let kept = 0;
+  if (i < n) {
+    if (t.charCodeAt(i) !== 46 /* . */ || i === n - 1) return undefined;
+    for (i++; i < n; i++) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      if (kept < decimals) {
+        v = v * 10 + d;
+        kept++;
+      } else if (d !== 0) return undefined;
+    }
+  }
+  for (; kept < decimals; kept++) v *= 10;
+  if (v > Number.MAX_SAFE_INTEGER) return undefined;
+  return neg && v !== 0 ? -v : v;
+}
+
 /**
  * Units of `v` at `decimals` places. A non-zero digit beyond them is `tooFine` (INVALID_TICK_SIZE for
  * prices, INVALID_LOT_SIZE for quantities, INVALID_PRECISION for money).
@@ -26,6 +66,8 @@ export function units(
   tooFine: "INVALID_TICK_SIZE" | "INVALID_LOT_SIZE" | "INVALID_PRECISION" | "INVALID_PARAMETER",
 ): number {
   const t = text(v, field);
+  const short = shortUnits(t, decimals);
+  if (short !== undefined) return short;
   const p = parseDecimal(t, decimals);
   if (p.ok) return p.units;
   switch (p.reason) {
