@@ -65,7 +65,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   publicWsUrl: "",
   auth: {
     windowMs: 60_000, // ±60 s (SPEC §8.1)
-    replayCacheMax: 500_000, // ~75 MB worst case; rate limits keep it far lower
+    replayCacheMax: 500_000, // 32 MiB table at the cap (16 B per slot, ≤ 1/4 live after a rebuild); rate limits keep it far lower
     jwtPublicKeys: {},
     jwtLeewayMs: 0,
   },
