@@ -32,8 +32,12 @@ export class RateLimiter {
     if (c > limit) this.limited(w, now);
   }
 
+  get enabled(): boolean {
+    return this.cfg.enabled;
+  }
+
   hitKey(rateKey: string): void {
-    this.hit(`k:${rateKey}`, this.cfg.perKey);
+    if (this.cfg.enabled) this.hit(`k:${rateKey}`, this.cfg.perKey);
   }
 
   private limited(w: number, now: number): never {
@@ -42,8 +46,12 @@ export class RateLimiter {
   }
 }
 
-/** The per-IP check of every /api request (run by the app's one onRequest hook, before the body is read). */
+/**
+ * The per-IP check of every /api request (run by the app's one onRequest hook, before the body is read);
+ * with limits off, nothing: no client string is built and `req.ip` (proxy headers) is never read.
+ */
 export function ipRateCheck(limiter: RateLimiter, perIp: number): (req: FastifyRequest) => void {
+  if (!limiter.enabled) return () => {};
   return (req) => {
     if (req.url.startsWith("/api/")) limiter.hit(`ip:${req.ip}`, perIp);
   };

@@ -47,6 +47,23 @@ describe("health, metrics, docs", () => {
     assert.match(m.body, /perpx_engine_seq \d+/);
   });
 
+  test("/metrics labels: the route pattern for routed requests (errors too), unmatched for 404 and 405", async () => {
+    await h.app.inject({
+      method: "POST",
+      url: "/api/v1/order",
+      payload: "x",
+      headers: { "content-type": "text/plain" },
+    });
+    await h.app.inject({ method: "GET", url: "/no/such/route" });
+    await h.app.inject({ method: "PATCH", url: "/api/v1/order" });
+    await h.app.inject({ method: "HEAD", url: "/health/live" });
+    const m = (await h.app.inject("/metrics")).body;
+    assert.match(m, /perpx_http_requests_total\{method="POST",route="\/api\/v1\/order",status="415"\} 1/);
+    assert.match(m, /perpx_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+    assert.match(m, /perpx_http_requests_total\{method="PATCH",route="unmatched",status="405"\} 1/);
+    assert.match(m, /perpx_http_requests_total\{method="HEAD",route="\/health\/live",status="200"\} 1/);
+  });
+
   test("/docs is an OpenAPI document of every route that lists the error catalog", async () => {
     const d = await h.app.inject("/docs");
     assert.equal(d.statusCode, 200);
