@@ -27,7 +27,8 @@ export interface Answer<T> {
 }
 
 type Prepared =
-  | { kind: "new"; cmd: PlaceOrder; ref: InFlightOrder }
+  /** key: the in-flight map's key (made once: the map hashes the same string for get and add) */
+  | { kind: "new"; cmd: PlaceOrder; ref: InFlightOrder; key: string }
   | { kind: "known"; view: OrderView }
   | { kind: "inflight"; ref: InFlightOrder; durable: Promise<number> }
   | { kind: "sameBatch"; index: number }
@@ -53,14 +54,12 @@ export class OrderEntry {
 
   private prepare(userId: number, b: OrderBody, now: number, batch?: Map<string, number>): Prepared {
     const coid = b.clientOrderId;
+    let key: string | undefined;
     if (coid !== undefined) {
       const view = this.c.rm.orderByClientId(userId, coid);
       if (view) return { kind: "known", view };
-      const f = this.c.orders.get(
-        orderKey(userId, coid),
-        now,
-        () => this.c.rm.orderByClientId(userId, coid) !== undefined,
-      );
+      key = orderKey(userId, coid);
+      const f = this.c.orders.get(key, now, () => this.c.rm.orderByClientId(userId, coid) !== undefined);
       if (f) return { kind: "inflight", ref: f.value, durable: f.durable };
       const earlier = batch?.get(coid);
       if (earlier !== undefined) return { kind: "sameBatch", index: earlier };
@@ -92,7 +91,8 @@ export class OrderEntry {
       activationPrice: o.activationPrice,
       stp: o.stp,
     };
-    return { kind: "new", cmd, ref: { orderId, clientOrderId, symbol: o.inst.symbol } };
+    const ref = { orderId, clientOrderId, symbol: o.inst.symbol };
+    return { kind: "new", cmd, ref, key: key ?? orderKey(userId, clientOrderId) };
   }
 
   private async waitView(
@@ -133,7 +133,7 @@ export class OrderEntry {
         return this.afterDurable(userId, p.ref, p.durable, true, wait);
       case "new": {
         const durable = this.c.writer.appendOne(p.cmd);
-        this.c.orders.add(orderKey(userId, p.ref.clientOrderId), p.ref, durable, now);
+        this.c.orders.add(p.key, p.ref, durable, now);
         if (wait) return this.afterDurable(userId, p.ref, durable, false, true);
         const answer: Answer<Item> = { status: 202, body: ack(p.ref, false) };
         return durable.then(() => answer);
@@ -185,7 +185,7 @@ export class OrderEntry {
       const appended = this.c.writer.append(fresh.map((p) => p.cmd));
       fresh.forEach((p, k) => {
         this.c.orders.add(
-          orderKey(userId, p.ref.clientOrderId),
+          p.key,
           p.ref,
           appended.then((s) => s[k] ?? 0),
           now,
