@@ -59,3 +59,15 @@ export class MonotonicIdGen implements IdGen {
     return id;
   }
 }
+
+/**
+ * String(id) for an order id: a safe integer that is usually above 2^31, where String() takes V8's
+ * double-to-text path (~100 ns); as two halves below 1e8 (small integers) it takes ~35 ns. Anything
+ * but a non-negative safe integer goes through String().
+ */
+export function idText(id: number): string {
+  if (!Number.isSafeInteger(id) || id < 0) return String(id);
+  const hi = Math.floor(id / 1e8);
+  const low = String(id - hi * 1e8);
+  return hi === 0 ? low : `${hi}${"00000000".slice(low.length)}${low}`;
+}

@@ -5,6 +5,7 @@ import { parseDecimal } from "@perpx/shared/fixed";
 import { ApiError } from "../api-error.js";
 import { type DecimalInput, priceUnits, qtyUnits } from "../filters/decimals.js";
 import { checkBand, checkMinNotional, instrumentOf } from "../filters/order-filters.js";
+import { idText } from "../ids.js";
 import type { OrderView } from "../read-model/views.js";
 import { type CommandContext, orderKey } from "./context.js";
 import type { Answer } from "./order-entry.js";
@@ -116,7 +117,7 @@ export class OrderChanges {
     wait: boolean,
   ): Promise<Answer<Record<string, unknown>>> {
     const [seq = 0] = await this.c.writer.append([cmd]);
-    const ack: Record<string, unknown> = { orderId: String(res.orderId), symbol };
+    const ack: Record<string, unknown> = { orderId: idText(res.orderId), symbol };
     if (res.clientOrderId !== undefined) ack.clientOrderId = res.clientOrderId;
     if (!wait) return { status: 202, body: { ...ack, status: "ACCEPTED" } };
     const outcome = await this.c.writer.waitApplied(seq, ack, userId);

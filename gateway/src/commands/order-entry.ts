@@ -5,6 +5,7 @@ import { Op, type PlaceOrder } from "@perpx/shared/commands";
 import type { ValidateFunction } from "ajv";
 import { ApiError, type ErrorBody, errorBody } from "../api-error.js";
 import { checkOrder, type OrderBody } from "../filters/order-filters.js";
+import { idText } from "../ids.js";
 import { bodyAjv } from "../plugins/body.js";
 import type { OrderView } from "../read-model/views.js";
 import { orderBody } from "../schemas/orders.js";
@@ -40,7 +41,7 @@ const validateItem: ValidateFunction = bodyAjv.compile(orderBody);
 
 function ack(ref: InFlightOrder, duplicate: boolean): OrderAck {
   const a: OrderAck = {
-    orderId: String(ref.orderId),
+    orderId: idText(ref.orderId),
     clientOrderId: ref.clientOrderId,
     symbol: ref.symbol,
     status: "ACCEPTED",
@@ -102,7 +103,7 @@ export class OrderEntry {
   ): Promise<OrderView | (OrderView & { duplicate: true })> {
     const view = await this.c.deps.engine.waitForOrder(userId, ref.orderId, this.c.writer.waitTimeoutMs);
     if (!view)
-      throw timeout({ orderId: String(ref.orderId), clientOrderId: ref.clientOrderId, symbol: ref.symbol });
+      throw timeout({ orderId: idText(ref.orderId), clientOrderId: ref.clientOrderId, symbol: ref.symbol });
     return duplicate ? { ...view, duplicate: true } : view;
   }
 
