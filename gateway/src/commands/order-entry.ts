@@ -27,6 +27,14 @@ export interface Answer<T> {
   body: T;
 }
 
+/** An answer known at once, to be sent when `durable` (its command's append) resolves; never if it rejects. */
+export class AfterAppend<T> {
+  constructor(
+    readonly durable: Promise<number>,
+    readonly answer: Answer<T>,
+  ) {}
+}
+
 type Prepared =
   /** key: the in-flight map's key (made once: the map hashes the same string for get and add) */
   | { kind: "new"; cmd: PlaceOrder; ref: InFlightOrder; key: string }
@@ -109,10 +117,16 @@ export class OrderEntry {
 
   /**
    * Places one order. Synchronous when the answer is known at once (a duplicate the read model knows);
-   * otherwise one promise: the append's, with one `then` for the answer (no async wrapper on the path
-   * of every order). Filter errors are thrown synchronously.
+   * a new order's ack is known at once too but sent only once its append is durable (AfterAppend: the
+   * caller's one `then` on the append's promise, no async wrapper on the path of every order); a
+   * promise when it waits for more (`wait`, an in-flight duplicate). Filter errors are thrown
+   * synchronously.
    */
-  place(userId: number, b: OrderBody, wait: boolean): Answer<Item> | Promise<Answer<Item>> {
+  place(
+    userId: number,
+    b: OrderBody,
+    wait: boolean,
+  ): Answer<Item> | AfterAppend<Item> | Promise<Answer<Item>> {
     const now = this.c.now();
     const p = this.prepare(userId, b, now);
     switch (p.kind) {
@@ -136,8 +150,7 @@ export class OrderEntry {
         const durable = this.c.writer.appendOne(p.cmd);
         this.c.orders.add(p.key, p.ref, durable, now);
         if (wait) return this.afterDurable(userId, p.ref, durable, false, true);
-        const answer: Answer<Item> = { status: 202, body: ack(p.ref, false) };
-        return durable.then(() => answer);
+        return new AfterAppend<Item>(durable, { status: 202, body: ack(p.ref, false) });
       }
     }
   }

@@ -3,7 +3,7 @@ import { Op } from "@perpx/shared/commands";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { CommandContext } from "../commands/context.js";
 import type { OrderChanges, OrderRefInput } from "../commands/order-changes.js";
-import type { Answer, OrderEntry } from "../commands/order-entry.js";
+import { AfterAppend, type Answer, type OrderEntry } from "../commands/order-entry.js";
 import { submitSimple } from "../commands/simple.js";
 import { instrumentOf, type OrderBody } from "../filters/order-filters.js";
 import { principalOf } from "../plugins/request-context.js";
@@ -21,11 +21,16 @@ export function orderRoutes(c: CommandContext, entry: OrderEntry, changes: Order
     app.post<{ Body: OrderBody; Querystring: Wait }>(
       "/api/v1/order",
       { schema: S.placeOrder, config: user },
-      // not async: the answer is sent from the append's one `then` (a returned promise or reply would
-      // cost Fastify another `then`, and a returned reply a thenable resolution)
+      // not async: a new order's ack is sent from the one `then` on its append's promise (a returned
+      // promise or reply would cost Fastify another `then`, and a returned reply a thenable resolution)
       (req, reply) => {
         const a = entry.place(principalOf(req).userId, req.body, req.query.wait === true);
-        if (a instanceof Promise)
+        if (a instanceof AfterAppend)
+          a.durable.then(
+            () => sendAnswer(reply, a.answer),
+            (e) => sendFailure(reply, e),
+          );
+        else if (a instanceof Promise)
           a.then(
             (x) => sendAnswer(reply, x),
             (e) => sendFailure(reply, e),
