@@ -97,3 +97,37 @@ test("the FIFO stays bounded under churn and under entries removed before they a
     assert.equal(m.get(`k${i}`, 50_000, never)?.value, i % 3 === 0 ? undefined : i);
   }
 });
+
+test("entries the read model knows leave from the old end as new ones come in", async () => {
+  const knownKeys = new Set<string>();
+  const m = new InFlightMap<number>(60_000, 1_000, (key) => knownKeys.has(key));
+  for (let i = 0; i < 10; i++) m.add(`k${i}`, i, durable(i), 0);
+  await Promise.resolve(); // appends settle
+  for (let i = 0; i < 10; i++) knownKeys.add(`k${i}`);
+  m.add("n0", 0, durable(10), 1);
+  assert.equal(m.size, 9, "two known entries left, one came in");
+  for (let i = 1; i < 5; i++) m.add(`n${i}`, i, durable(10 + i), 1);
+  assert.equal(m.size, 5, "all ten known entries gone after five adds");
+  assert.equal(m.get("k9", 2, never), undefined);
+  assert.equal(m.get("n4", 2, never)?.value, 4);
+});
+
+test("the sweep stops at an entry whose append is pending and passes one the read model does not know", async () => {
+  const knownKeys = new Set<string>(["b", "c", "d"]);
+  const m = new InFlightMap<string>(60_000, 1_000, (key) => knownKeys.has(key));
+  m.add("a", "a", durable(1), 0); // durable, never known (e.g. a rejected order)
+  m.add("b", "b", durable(2), 0);
+  m.add("c", "c", durable(3), 0);
+  await Promise.resolve();
+  m.add("p", "p", new Promise<number>(() => {}), 0); // never settles
+  // that add looked at a (moved to the back) and b (known: gone)
+  assert.equal(m.get("b", 1, never), undefined);
+  m.add("d", "d", durable(4), 0); // c known: gone; a to the back again → [p, a, d]
+  assert.equal(m.get("c", 1, never), undefined);
+  await Promise.resolve();
+  m.add("e", "e", durable(5), 0); // p pending: stop — d, known, stays behind it
+  assert.equal(m.get("a", 1, never)?.value, "a");
+  assert.equal(m.get("p", 1, never)?.value, "p");
+  assert.equal(m.get("d", 1, never)?.value, "d");
+  assert.equal(m.size, 4);
+});

@@ -1,11 +1,12 @@
 // Idempotency keys accepted by this gateway instance but maybe not yet seen by the read model
 // (clientOrderIds, deposit txIds, withdrawIds). A retry that arrives in that gap waits for the first
 // append and answers as a duplicate instead of logging a second command. Entries leave when the read
-// model knows the key (checked on access) or after `ttlMs`; the map is bounded (oldest evicted). A FIFO
-// of the entries in insertion order finds the oldest in O(1): `Map.keys().next()` after many deletes
-// skips every deleted slot still in the table, which cost 13–43 µs per add once the map was full. Other
-// gateway instances do not see these entries: the engine refuses a duplicate id (RejectReason
-// DUPLICATE) as the last line of defence.
+// model knows the key (checked on access, and for the oldest entries on every add, so in steady state
+// the map holds only what is between append and projection and its entries die young) or after
+// `ttlMs`; the map is bounded (oldest evicted). A FIFO of the entries in insertion order finds the
+// oldest in O(1): `Map.keys().next()` after many deletes skips every deleted slot still in the table,
+// which cost 13–43 µs per add once the map was full. Other gateway instances do not see these
+// entries: the engine refuses a duplicate id (RejectReason DUPLICATE) as the last line of defence.
 // Owner: one instance per gateway process.
 
 export interface InFlight<T> {
@@ -42,9 +43,14 @@ export class InFlightMap<T> {
   private fifo: (Entry<T> | undefined)[] = [];
   private head = 0;
 
+  /**
+   * `known(key, value)`: does the read model know this key now? Entries it knows leave from the old end
+   * as new ones come in (at most 2 checked per add, stopping at the first one not yet durable or known).
+   */
   constructor(
     private readonly ttlMs: number,
     private readonly max: number,
+    private readonly known: (key: string, value: T) => boolean = () => false,
   ) {}
 
   get size(): number {
@@ -79,6 +85,7 @@ export class InFlightMap<T> {
     const prev = this.map.get(key);
     if (prev) prev.live = false;
     this.evict(now);
+    this.sweep();
     this.map.set(key, e);
     this.fifo.push(e);
     this.compact();
@@ -97,6 +104,26 @@ export class InFlightMap<T> {
       const e = fifo[this.head] as Entry<T>;
       if (e.live && e.expires > now && this.map.size < this.max) break;
       this.remove(e);
+      fifo[this.head++] = undefined;
+    }
+  }
+
+  /**
+   * Looks at up to 2 of the oldest live entries: one the read model knows leaves; one that is durable
+   * but not known (not projected yet, or a rejected order the read model does not keep) goes to the
+   * back, so it cannot hold up the sweep of those behind it (capacity eviction is then only roughly
+   * oldest-first); one whose append is still pending stops the sweep (the ones behind it are newer).
+   */
+  private sweep(): void {
+    const fifo = this.fifo;
+    for (let checked = 0; checked < 2 && this.head < fifo.length; ) {
+      const e = fifo[this.head] as Entry<T>;
+      if (e.live) {
+        if (e.pending !== undefined) return;
+        checked++;
+        if (this.known(e.key, e.value)) this.remove(e);
+        else fifo.push(e);
+      }
       fifo[this.head++] = undefined;
     }
   }

@@ -100,7 +100,7 @@ export class OrderEntry {
       activationPrice: o.activationPrice,
       stp: o.stp,
     };
-    const ref = { orderId, clientOrderId, symbol: o.inst.symbol };
+    const ref = { userId, orderId, clientOrderId, symbol: o.inst.symbol };
     return { kind: "new", cmd, ref, key: key ?? orderKey(userId, clientOrderId) };
   }
 
@@ -136,6 +136,7 @@ export class OrderEntry {
         throw new Error("unreachable: no batch");
       case "known": {
         const ref = {
+          userId,
           orderId: Number(p.view.orderId),
           clientOrderId: p.view.clientOrderId,
           symbol: p.view.symbol,
@@ -226,6 +227,7 @@ export class OrderEntry {
             ? { ...p.view, duplicate: true }
             : ack(
                 {
+                  userId,
                   orderId: Number(p.view.orderId),
                   clientOrderId: p.view.clientOrderId,
                   symbol: p.view.symbol,

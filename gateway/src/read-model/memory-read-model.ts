@@ -88,6 +88,11 @@ export class MemoryReadModel implements ReadModel {
     const u = this.s.users.get(userId);
     return this.view(u, u?.byClientId.get(clientOrderId));
   }
+  knowsClientOrderId(userId: number, clientOrderId: string): boolean {
+    const u = this.s.users.get(userId);
+    const id = u?.byClientId.get(clientOrderId);
+    return id !== undefined && u?.orders.has(id) === true;
+  }
   isOpen(userId: number, orderId: number): boolean | undefined {
     const r = this.s.users.get(userId)?.orders.get(orderId);
     return r ? OPEN_STATUSES.has(r.e.status) : undefined;

@@ -55,6 +55,8 @@ export interface ReadModel {
   // orders (per user; clientOrderIds are remembered for ever: idempotency)
   orderById(userId: number, orderId: number): OrderView | undefined;
   orderByClientId(userId: number, clientOrderId: string): OrderView | undefined;
+  /** orderByClientId(…) !== undefined without building the view */
+  knowsClientOrderId(userId: number, clientOrderId: string): boolean;
   /** is the order open (NEW, PARTIALLY_FILLED, UNTRIGGERED, TRIGGERED)? undefined when unknown */
   isOpen(userId: number, orderId: number): boolean | undefined;
   openOrders(userId: number, symbolId?: number): OrderView[];
