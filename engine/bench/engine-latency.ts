@@ -3,7 +3,8 @@
 // command's latency from the moment it was due. Every run also reports what explains its tail: GC pauses,
 // the journal's fdatasync durations and commands per group commit (latency-probes.ts).
 // Knobs: PERPX_BENCH_RATES (commands/s, comma-separated, default 10000,50000,100000,300000,1000000),
-// PERPX_BENCH_BOOKS (matcher workers per row, comma-separated, 0 = in-thread books; default 0,1,2),
+// PERPX_BENCH_BOOKS (matcher workers per row, comma-separated, 0 = in-thread books; default 0,1,2; the
+// throughput rows follow it too),
 // PERPX_BENCH_PACER (µs the pacer may busy-wait for the next due command per turn, default 20),
 // PERPX_BENCH_LATENCY_RUNS (runs per rate, medians reported; default 1). Owner: the benchmark process.
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
@@ -20,7 +21,8 @@ const RUNS = Number(process.env.PERPX_BENCH_LATENCY_RUNS ?? 1);
 export const LATENCY_RATES = (process.env.PERPX_BENCH_RATES ?? "10000,50000,100000,300000,1000000")
   .split(",")
   .map(Number);
-const WORKERS = (process.env.PERPX_BENCH_BOOKS ?? "0,1,2").split(",").map(Number);
+/** the books rows of the engine benchmark (throughput and latency), by matcher workers */
+export const BENCH_WORKERS = (process.env.PERPX_BENCH_BOOKS ?? "0,1,2").split(",").map(Number);
 
 /**
  * Unreported warm-up at the offered rate before each paced run's timed window, s: the first commands of
@@ -250,7 +252,6 @@ async function latencyTable(
   const three = (xs: readonly number[]) => xs.slice(0, 3).map(ms).join(" / ");
   for (let k = 0; k < books.length; k++) {
     const b = books[k]!;
-    if (!WORKERS.includes(b.workers)) continue;
     for (const rate of LATENCY_RATES) {
       const m = max[k];
       if (m !== undefined && rate > m) {

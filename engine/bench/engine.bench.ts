@@ -17,7 +17,7 @@ import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { Sequencer } from "../src/sequencer/sequencer.js";
 import { engineStream, logged } from "./engine-commands.js";
-import { latencyPart } from "./engine-latency.js";
+import { BENCH_WORKERS, latencyPart } from "./engine-latency.js";
 import { type Books, fromMemory, GROUP, openPort, throughJournal } from "./engine-runs.js";
 import { recoveryPart, snapshotPart } from "./engine-state.js";
 import { fsyncLatency } from "./fsync-latency.js";
@@ -35,7 +35,7 @@ const BOOKS: readonly Books[] = [
   { name: "in-thread books", workers: 0 },
   { name: "WorkerMatchPort, 1 worker", workers: 1 },
   { name: "WorkerMatchPort, 2 workers", workers: 2 },
-];
+].filter((b) => BENCH_WORKERS.includes(b.workers));
 /** commands of the latency stream: enough for 100k/s over the warm-up and the timed window */
 const LATENCY_FLOW = Number(process.env.PERPX_BENCH_LATENCY_FLOW ?? 400_000);
 /** V8 flags the Makefile gives the engine process (a larger young generation: fewer scavenges) */

@@ -44,6 +44,12 @@ export interface RunnerOptions {
   readBatch?: number;
   /** commands whose events are handed to subscribers together, at most (keeps event lifetimes short) */
   publishChunk?: number;
+  /**
+   * Tailing: commands applied before the runner gives the event loop a turn, at most (a backlog is applied
+   * in slices, so the journal's fsync completions and the publication of durable groups are not held
+   * behind one long apply burst). The start-up replay is not sliced.
+   */
+  sliceCommands?: number;
   /** take a snapshot every N applied commands (0 = only on request) */
   snapshotEvery?: number;
   /** apply appended commands before they are durable, publish only durable results (see the header) */
@@ -196,9 +202,11 @@ export class EngineRunner {
   }
 
   private async tail(): Promise<void> {
+    const slice = this.opts.sliceCommands ?? 256;
     while (this.running) {
       try {
-        const got = await this.drain();
+        const got = await this.drain(slice);
+        if (got >= slice) await nextTurn(); // more may be waiting: let I/O completions run first
         if (got > 0) continue;
         if (this.ahead) await this.ahead.waitAppended(this.core.lastSeq, 50);
         else await this.opts.log.waitFor(this.core.lastSeq, 50);
@@ -210,13 +218,14 @@ export class EngineRunner {
     }
   }
 
-  /** Applies everything available in the log; returns how many commands were applied. */
-  private async drain(): Promise<number> {
-    const max = this.opts.readBatch ?? 4096;
+  /** Applies what the log holds, `limit` commands at most; returns how many commands were applied. */
+  private async drain(limit = Number.POSITIVE_INFINITY): Promise<number> {
+    const readBatch = this.opts.readBatch ?? 4096;
     let total = 0;
-    for (;;) {
+    while (total < limit) {
       if (this.rolledBack) await this.rebuildCore();
       const next = this.core.lastSeq + 1;
+      const max = Math.min(readBatch, limit - total);
       let batch: LoggedCommand[];
       if (this.ahead && next > this.opts.log.lastSeq()) batch = this.ahead.readAhead(next, max);
       else batch = await this.opts.log.read(next, max);
@@ -226,6 +235,7 @@ export class EngineRunner {
       this.applyBatch(batch);
       total += batch.length;
     }
+    return total;
   }
 
   private applyBatch(batch: readonly LoggedCommand[]): void {
@@ -340,6 +350,11 @@ export class EngineRunner {
       .then(() => sink.save(seq, bytes))
       .catch((err: unknown) => this.opts.onSnapshotError?.(err));
   }
+}
+
+/** One turn of the event loop (after its I/O callbacks), not just a microtask. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function isSnapshotRequest(cmd: Command): boolean {
