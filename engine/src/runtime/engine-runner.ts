@@ -226,9 +226,10 @@ export class EngineRunner {
       if (this.rolledBack) await this.rebuildCore();
       const next = this.core.lastSeq + 1;
       const max = Math.min(readBatch, limit - total);
-      let batch: LoggedCommand[];
-      if (this.ahead && next > this.opts.log.lastSeq()) batch = this.ahead.readAhead(next, max);
-      else batch = await this.opts.log.read(next, max);
+      // execute-ahead: the appended objects while the log still holds them (durable or not), else decode
+      let batch = this.ahead ? this.ahead.readAhead(next, max) : NONE;
+      if (batch.length === 0 && (!this.ahead || next <= this.opts.log.lastSeq()))
+        batch = await this.opts.log.read(next, max);
       // a rollback during the read's await voids what the core had applied: rebuild first
       if (this.rolledBack) continue;
       if (batch.length === 0) return total;
@@ -351,6 +352,8 @@ export class EngineRunner {
       .catch((err: unknown) => this.opts.onSnapshotError?.(err));
   }
 }
+
+const NONE: LoggedCommand[] = [];
 
 /** One turn of the event loop (after its I/O callbacks), not just a microtask. */
 function nextTurn(): Promise<void> {

@@ -15,7 +15,8 @@
 // them before their fsync, as long as it publishes a command's results only once it is durable
 // (onDurable) and throws away everything it applied past the durable seq when a group fails (onRollback:
 // the failed seqs are reused by the next appends). append() takes ownership of its command objects: a
-// caller must not change them afterwards.
+// caller must not change them afterwards. A runner that fell behind the disk still gets the objects of
+// durable groups it has not taken (held-batches.ts); waiting for appends: append-wait.ts.
 
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -23,7 +24,9 @@ import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { AheadLog } from "../ahead-log.js";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
+import { AppendSignal, DurableWaiters } from "./append-wait.js";
 import { lockDir } from "./dir-lock.js";
+import { HeldBatches, takeFrom } from "./held-batches.js";
 import { corrupt, JournalError, unavailable } from "./journal-error.js";
 import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
 import type { JournalOptions, JournalStats } from "./journal-options.js";
@@ -35,13 +38,11 @@ import { TailCache } from "./tail-cache.js";
 
 export type { JournalOptions, JournalStats } from "./journal-options.js";
 
-interface Waiter {
-  after: number;
-  resolve: (ok: boolean) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 const MiB = 1024 * 1024;
+/** durable commands kept for a runner that fell behind the disk (execute-ahead: HeldBatches), at most */
+const HELD_RECORDS = 16_384;
+const RESOLVED_TRUE = Promise.resolve(true);
+const RESOLVED_FALSE = Promise.resolve(false);
 
 export class JournalCommandLog implements CommandLog, AheadLog {
   private readonly counters: Omit<JournalStats, keyof WriterCounters> = {
@@ -61,14 +62,16 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private inFlight: AppendBatch | null = null;
   private readonly durableFns = new Set<(seq: number) => void>();
   private readonly rollbackFns = new Set<(seq: number) => void>();
-  private appendWaiters: Array<() => void> = [];
+  private readonly appended = new AppendSignal();
+  /** durable groups the runner has not taken yet (execute-ahead) */
+  private readonly held: HeldBatches;
   private flushing: Promise<void> | null = null;
   /** capacity of the next group's buffer: the last sealed group's size (4 KiB … maxGroupBytes) */
   private groupBytesHint = 4096;
   private scheduled = false;
   private closed = false;
   private broken: JournalError | null = null;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new DurableWaiters();
   private readonly opts: Required<Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads">>;
 
   private constructor(
@@ -92,6 +95,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       indexEvery: options.indexEvery ?? 1024,
     };
     this.cache = new TailCache(this.opts.tailCacheRecords);
+    this.held = new HeldBatches(HELD_RECORDS);
     this.durableSeq = recovery.lastSeq;
     this.nextSeq = recovery.lastSeq + 1;
   }
@@ -153,7 +157,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       batch.calls.push({ firstSeq: this.nextSeq, count: cmds.length, resolve, reject });
       this.nextSeq += cmds.length;
       this.counters.appends++;
-      if (this.appendWaiters.length > 0) this.wakeAppendWaiters();
+      this.appended.wake();
       if (batch.count >= this.opts.maxGroupRecords || batch.len >= this.opts.maxGroupBytes) this.seal();
       this.kick();
     });
@@ -193,33 +197,25 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     return this.nextSeq - 1;
   }
 
+  /**
+   * The appended objects from `from` on: durable groups not taken yet (HeldBatches), then the groups
+   * being written, queued and open. Asking for `from` releases the held groups below it (one reader).
+   */
   readAhead(from: number, max: number): LoggedCommand[] {
     const out: LoggedCommand[] = [];
-    if (from <= this.durableSeq || from >= this.nextSeq) return out;
-    const batches = [this.inFlight, ...this.queue, this.openBatch];
-    for (const b of batches) {
-      if (!b || b.count === 0 || b.lastSeq < from) continue;
-      for (let i = Math.max(0, from - b.firstSeq); i < b.count && out.length < max; i++) out.push(b.cmds[i]!);
-      if (out.length >= max) break;
-    }
+    this.held.release(from);
+    if (from >= this.nextSeq || (from <= this.durableSeq && from < this.held.firstSeq)) return out;
+    this.held.read(from, max, out);
+    takeFrom(this.inFlight, from, max, out);
+    for (const b of this.queue) takeFrom(b, from, max, out);
+    takeFrom(this.openBatch, from, max, out);
     return out;
   }
 
   waitAppended(after: number, timeoutMs: number): Promise<boolean> {
-    if (this.nextSeq - 1 > after) return Promise.resolve(true);
-    if (this.closed || timeoutMs <= 0) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        const i = this.appendWaiters.indexOf(wake);
-        if (i >= 0) this.appendWaiters.splice(i, 1);
-        resolve(false);
-      }, timeoutMs);
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.appendWaiters.push(wake);
-    });
+    if (this.nextSeq - 1 > after) return RESOLVED_TRUE;
+    if (this.closed) return RESOLVED_FALSE;
+    return this.appended.wait(timeoutMs);
   }
 
   onDurable(fn: (durableSeq: number) => void): () => void {
@@ -232,27 +228,10 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     return () => this.rollbackFns.delete(fn);
   }
 
-  private wakeAppendWaiters(): void {
-    const list = this.appendWaiters;
-    this.appendWaiters = [];
-    for (const w of list) w();
-  }
-
   waitFor(after: number, timeoutMs: number): Promise<boolean> {
     if (this.durableSeq > after) return Promise.resolve(true);
     if (this.closed || timeoutMs <= 0) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const w: Waiter = {
-        after,
-        resolve,
-        timer: setTimeout(() => {
-          const i = this.waiters.indexOf(w);
-          if (i >= 0) this.waiters.splice(i, 1);
-          resolve(false);
-        }, timeoutMs),
-      };
-      this.waiters.push(w);
-    });
+    return this.waiters.wait(after, timeoutMs);
   }
 
   /** Flushes what was appended, then closes the files. Later appends reject with LOG_UNAVAILABLE. */
@@ -267,12 +246,9 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     } finally {
       await this.unlock();
     }
-    for (const w of this.waiters) {
-      clearTimeout(w.timer);
-      w.resolve(false);
-    }
-    this.waiters = [];
-    this.wakeAppendWaiters();
+    this.waiters.close();
+    this.appended.close();
+    this.held.clear();
   }
 
   /** Counters since open (group commit effectiveness: records / groups, fsyncs). */
@@ -374,13 +350,15 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     this.counters.records += batch.count;
     if (batch.count > this.counters.maxGroupRecords) this.counters.maxGroupRecords = batch.count;
     this.inFlight = null;
+    this.held.add(batch);
     for (const fn of this.durableFns) fn(batch.lastSeq);
     for (const c of batch.calls) {
       const seqs = new Array<number>(c.count);
       for (let i = 0; i < c.count; i++) seqs[i] = c.firstSeq + i;
       c.resolve(seqs);
     }
-    this.notifyWaiters();
+    batch.calls.length = 0; // a held batch keeps no callers' closures alive
+    this.waiters.notify(this.durableSeq);
   }
 
   /** Rejects `batch` and every batch behind it; seqs restart after the last durable one. */
@@ -397,18 +375,6 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     if (this.writer.isBroken) this.broken = err;
     // before any rejection handler can append again (they run as microtasks, after this returns)
     for (const fn of this.rollbackFns) fn(this.durableSeq);
-  }
-
-  private notifyWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const keep: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (this.durableSeq > w.after) {
-        clearTimeout(w.timer);
-        w.resolve(true);
-      } else keep.push(w);
-    }
-    this.waiters = keep;
   }
 }
 

@@ -1,0 +1,82 @@
+// The journal's execute-ahead side (AheadLog): readAhead hands out the appended objects — before their
+// group is durable, and after it while the reader has not moved past it (HeldBatches, bounded) — and
+// waitAppended is one shared wait for the next append.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
+import { cmds, tempDir } from "./helpers.js";
+
+const quiet = { onWarning: () => undefined };
+
+test("journal: readAhead keeps a durable group's appended objects until the reader moves past it", async () => {
+  const { dir, cleanup } = tempDir("ahead-held");
+  const log = await JournalCommandLog.open(dir, quiet);
+  try {
+    const first = cmds(0, 10);
+    const pending = log.append(first);
+    const ahead = log.readAhead(1, 100);
+    assert.equal(ahead.length, 10);
+    assert.equal(ahead[0]!.cmd, first[0], "the caller's object, not a decoded copy");
+    assert.equal(log.lastSeq(), 0, "handed out before it is durable");
+    await pending;
+    assert.equal(log.lastSeq(), 10);
+    // durable and not taken past: still the appended objects
+    const again = log.readAhead(5, 100);
+    assert.deepEqual(
+      again.map((c) => c.seq),
+      [5, 6, 7, 8, 9, 10],
+    );
+    assert.equal(again[0]!.cmd, ahead[4]!.cmd);
+    await log.append(cmds(10, 10));
+    // asking for 11 releases the group 1 … 10: from then on its records are read back and decoded
+    assert.equal(log.readAhead(11, 100)[0]!.seq, 11);
+    assert.deepEqual(log.readAhead(5, 100), []);
+    const decoded = await log.read(5, 100);
+    assert.equal(decoded.length, 16);
+    assert.notEqual(decoded[0]!.cmd, ahead[4]!.cmd);
+    assert.deepEqual(decoded[0]!.cmd, ahead[4]!.cmd);
+  } finally {
+    await log.close();
+    cleanup();
+  }
+});
+
+test("journal: readAhead holds at most 16 384 durable commands (the oldest groups go first)", async () => {
+  const { dir, cleanup } = tempDir("ahead-bound");
+  const log = await JournalCommandLog.open(dir, quiet);
+  try {
+    for (let i = 0; i < 20_000; i += 1_000) await log.append(cmds(i, 1_000));
+    assert.deepEqual(log.readAhead(1, 10), [], "the oldest groups were dropped");
+    assert.deepEqual(log.readAhead(4_000, 10), []);
+    const held = log.readAhead(4_001, 100_000);
+    assert.equal(held.length, 16_000, "whole groups: 16 of 1 000");
+    assert.equal(held[0]!.seq, 4_001);
+    assert.equal(held[held.length - 1]!.seq, 20_000);
+  } finally {
+    await log.close();
+    cleanup();
+  }
+});
+
+test("journal: waitAppended is one shared wait: true on the next append, false on timeout or close", async () => {
+  const { dir, cleanup } = tempDir("ahead-wait");
+  const log = await JournalCommandLog.open(dir, quiet);
+  try {
+    assert.equal(await log.waitAppended(0, 10), false, "timed out");
+    const w1 = log.waitAppended(0, 5_000);
+    const w2 = log.waitAppended(0, 5_000);
+    assert.equal(w1, w2, "waiters share one promise");
+    const appended = log.append(cmds(0, 3));
+    assert.equal(await w1, true);
+    assert.equal(await log.waitAppended(2, 5_000), true, "seq 3 is past 2 already");
+    await appended;
+    assert.equal(await log.waitAppended(3, 10), false, "timed out again (the timer is re-armed)");
+    const w3 = log.waitAppended(3, 5_000);
+    await log.close();
+    assert.equal(await w3, false, "close wakes the waiter");
+    assert.equal(await log.waitAppended(3, 5_000), false);
+  } finally {
+    await log.close();
+    cleanup();
+  }
+});
