@@ -11,10 +11,12 @@ import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { EngineEvent } from "@perpx/shared/events";
 import { nodeIo } from "../src/log/journal/journal-io.js";
 import { Sequencer } from "../src/sequencer/sequencer.js";
-import { logged } from "./engine-commands.js";
+import { CompactStream } from "./compact-stream.js";
+import { engineStream } from "./engine-commands.js";
 import { apply, type Books, journalEngine, openPort } from "./engine-runs.js";
-import { type Pauses, pace, Timings, timedIo, watchGc } from "./latency-probes.js";
-import { collectGarbage, fmt, median, table } from "./report.js";
+import { pace, Timings, timedIo, watchGc } from "./latency-probes.js";
+import { causes, type Latency, medianOf, pacedCount, summary, WARMUP_SECONDS } from "./latency-summary.js";
+import { collectGarbage, fmt, table } from "./report.js";
 
 const PACER_SPIN_MICROS = Number(process.env.PERPX_BENCH_PACER ?? 20);
 const RUNS = Number(process.env.PERPX_BENCH_LATENCY_RUNS ?? 1);
@@ -23,79 +25,6 @@ export const LATENCY_RATES = (process.env.PERPX_BENCH_RATES ?? "10000,50000,1000
   .map(Number);
 /** the books rows of the engine benchmark (throughput and latency), by matcher workers */
 export const BENCH_WORKERS = (process.env.PERPX_BENCH_BOOKS ?? "0,1,2").split(",").map(Number);
-
-/**
- * Unreported warm-up at the offered rate before each paced run's timed window, s: the first commands of
- * a fresh engine pay for JIT compilation and for the first scavenges of the state the set-up built.
- */
-export const WARMUP_SECONDS = 0.5;
-
-type Q3 = [number, number, number];
-
-export interface Latency {
-  offered: number;
-  /** commands applied per second over the run */
-  achieved: number;
-  commands: number;
-  /** due → published (applied, durable, events delivered), ms: p50, p99, p99.9, max */
-  applied: [number, number, number, number];
-  /** due → applied to the engine state (execute-ahead: before durability), ms: p50, p99, p99.9 */
-  executed: Q3;
-  /** append → durable (the append's promise resolved), ms: p50, p99, p99.9 */
-  durable: Q3;
-  /** GC pauses in the timed window */
-  gc: Pauses;
-  /** the journal's fdatasync durations in the timed window, ms: p50, p99, max (journal off: zeros) */
-  fsync: Q3;
-  /** commands per group commit over the run (journal off: 0) */
-  perGroup: number;
-  /** the last command was applied less than 50 ms after it was due: the engine kept up */
-  sustained: boolean;
-}
-
-function pct(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-/** The commands of a paced run: `warm` unreported ones, then the timed ones, `n` in all. */
-function pacedCount(available: number, rate: number, seconds: number): { n: number; warm: number } {
-  const n = Math.min(available, Math.round(rate * (WARMUP_SECONDS + seconds)));
-  return { n, warm: Math.min(Math.round(rate * WARMUP_SECONDS), n >> 1) };
-}
-
-interface Window {
-  rate: number;
-  warm: number;
-  t0: number;
-  end: number;
-  gc: Timings;
-  fsync: Timings;
-  perGroup: number;
-}
-
-/** Latency summary of a paced run's timed window (commands `warm` … n-1). */
-function summary(w: Window, published: Float64Array, executed: Float64Array, durable: Float64Array): Latency {
-  const n = published.length;
-  const lastLate = published[n - 1]!;
-  const sorted = (ms: Float64Array) => ms.subarray(w.warm).sort();
-  const p = sorted(published);
-  const x = sorted(executed);
-  const d = sorted(durable);
-  const from = w.t0 + (w.warm * 1000) / w.rate;
-  const q3 = (s: Float64Array): Q3 => [pct(s, 0.5), pct(s, 0.99), pct(s, 0.999)];
-  return {
-    offered: w.rate,
-    achieved: ((n - w.warm) * 1000) / (w.end - from),
-    commands: n - w.warm,
-    applied: [...q3(p), p[p.length - 1]!],
-    executed: q3(x),
-    durable: q3(d),
-    gc: w.gc.pauses(from),
-    fsync: w.fsync.percentiles(from),
-    perGroup: w.perGroup,
-    sustained: lastLate < 50,
-  };
-}
 
 function trace(due: Float64Array, t0: number, ms: Float64Array): void {
   if (!process.env.PERPX_BENCH_TRACE) return;
@@ -118,13 +47,14 @@ function trace(due: Float64Array, t0: number, ms: Float64Array): void {
 export async function paced(
   workers: number,
   setup: readonly Command[],
-  flow: readonly Command[],
+  flow: CompactStream,
   rate: number,
   seconds: number,
 ): Promise<Latency> {
   const { n, warm } = pacedCount(flow.length, rate, seconds);
   const fsync = new Timings();
-  const e = await journalEngine(workers, setup, true, { io: timedIo(nodeIo, fsync) });
+  const write = new Timings();
+  const e = await journalEngine(workers, setup, true, { io: timedIo(nodeIo, fsync, write) });
   try {
     const base = e.runner.appliedSeq;
     const due = new Float64Array(n);
@@ -168,7 +98,13 @@ export async function paced(
     if (failed !== null) throw failed;
     trace(due, t0, published);
     const perGroup = n / (e.log.stats().groups - groups0);
-    return summary({ rate, warm, t0, end, gc: gcTimes, fsync, perGroup }, published, executed, durable);
+    return summary(
+      { rate, warm, t0, end, gc: gcTimes, fsync, write, perGroup },
+      due,
+      published,
+      executed,
+      durable,
+    );
   } finally {
     await e.close();
   }
@@ -182,7 +118,7 @@ export async function paced(
 export async function pacedInMemory(
   workers: number,
   setup: readonly LoggedCommand[],
-  flow: readonly LoggedCommand[],
+  flow: CompactStream,
   rate: number,
   seconds: number,
 ): Promise<Latency> {
@@ -197,41 +133,20 @@ export async function pacedInMemory(
     const gc = watchGc();
     const t0 = await pace(n, rate, due, PACER_SPIN_MICROS, (from, to) => {
       const out: EngineEvent[] = [];
-      for (let i = from; i < to; i++) seq.apply(flow[i]!, out);
+      const cmds = flow.slice(from, to);
+      const first = setup.length + 1 + from;
+      for (let i = 0; i < cmds.length; i++) seq.apply({ seq: first + i, cmd: cmds[i]! }, out);
       const now = performance.now();
       for (let i = from; i < to; i++) applied[i] = now - due[i]!;
     });
     const end = performance.now();
     const gcTimes = gc.stop();
     trace(due, t0, applied);
-    const w = { rate, warm, t0, end, gc: gcTimes, fsync: new Timings(), perGroup: 0 };
-    return summary(w, applied, applied, applied);
+    const w = { rate, warm, t0, end, gc: gcTimes, fsync: new Timings(), write: new Timings(), perGroup: 0 };
+    return summary(w, due, applied, applied, applied);
   } finally {
     await close();
   }
-}
-
-/** Field-by-field median of repeated runs of one rate. */
-function medianOf(ls: readonly Latency[]): Latency {
-  const m = (f: (l: Latency) => number) => median(ls.map(f));
-  const q = (f: (l: Latency) => readonly number[], k: number) => m((l) => f(l)[k]!);
-  return {
-    offered: ls[0]!.offered,
-    achieved: m((l) => l.achieved),
-    commands: m((l) => l.commands),
-    applied: [0, 1, 2, 3].map((k) => q((l) => l.applied, k)) as Latency["applied"],
-    executed: [0, 1, 2].map((k) => q((l) => l.executed, k)) as Q3,
-    durable: [0, 1, 2].map((k) => q((l) => l.durable, k)) as Q3,
-    fsync: [0, 1, 2].map((k) => q((l) => l.fsync, k)) as Q3,
-    gc: {
-      count: m((l) => l.gc.count),
-      major: m((l) => l.gc.major),
-      totalMs: m((l) => l.gc.totalMs),
-      maxMs: m((l) => l.gc.maxMs),
-    },
-    perGroup: m((l) => l.perGroup),
-    sustained: ls.every((l) => l.sustained),
-  };
 }
 
 /** One paced-latency table (journal on or off); rates above the row's measured max are skipped. */
@@ -239,15 +154,14 @@ async function latencyTable(
   out: (s?: string) => void,
   journal: boolean,
   setup: Command[],
-  flow: Command[],
+  flow: CompactStream,
   books: readonly Books[],
   max: readonly number[],
   seconds: number,
 ): Promise<void> {
   const rows: string[][] = [];
   const skipped: string[] = [];
-  const setupLogged = journal ? [] : logged(setup);
-  const flowLogged = journal ? [] : logged(flow, setup.length + 1);
+  const setupLogged = journal ? [] : setup.map((cmd, i) => ({ seq: i + 1, cmd }));
   const ms = (x: number) => fmt(x, 3);
   const three = (xs: readonly number[]) => xs.slice(0, 3).map(ms).join(" / ");
   for (let k = 0; k < books.length; k++) {
@@ -263,13 +177,14 @@ async function latencyTable(
         runs.push(
           journal
             ? await paced(b.workers, setup, flow, rate, seconds)
-            : await pacedInMemory(b.workers, setupLogged, flowLogged, rate, seconds),
+            : await pacedInMemory(b.workers, setupLogged, flow, rate, seconds),
         );
       const l = medianOf(runs);
       const g = l.gc;
       const gcCell = `${fmt(g.count)} (${fmt(g.major)}) / ${fmt(g.totalMs, 1)} / ${fmt(g.maxMs, 1)}`;
       const head = [b.name, fmt(rate), fmt(l.commands), fmt(l.achieved), l.sustained ? "yes" : "**no**"];
       const tail = [ms(l.applied[0]), ms(l.applied[1]), ms(l.applied[2]), ms(l.applied[3])];
+      const tailCell = causes(l.tail);
       rows.push(
         journal
           ? [
@@ -277,16 +192,17 @@ async function latencyTable(
               three(l.executed),
               ...tail,
               three(l.durable).split(" / ").slice(0, 2).join(" / "),
-              three(l.fsync),
+              `${three(l.write)} + ${three(l.fsync)}`,
               fmt(l.perGroup),
               gcCell,
+              tailCell,
             ]
-          : [...head, ...tail, gcCell],
+          : [...head, ...tail, gcCell, tailCell],
       );
       process.stderr.write(
         `  journal ${journal ? "on" : "off"}, ${b.name} @ ${rate}: p50 ${ms(l.applied[0])} p99 ${ms(l.applied[1])}` +
-          ` p99.9 ${ms(l.applied[2])}${journal ? ` (applied p99 ${ms(l.executed[1])}, fsync p99 ${ms(l.fsync[1])}, ${fmt(l.perGroup)}/group)` : ""}` +
-          `, GC ${gcCell}\n`,
+          ` p99.9 ${ms(l.applied[2])}${journal ? ` (applied p99 ${ms(l.executed[1])}, write p99 ${ms(l.write[1])}, fsync p99 ${ms(l.fsync[1])}, ${fmt(l.perGroup)}/group)` : ""}` +
+          `, GC ${gcCell}, p99 tail overlaps: ${causes(l.tail)}\n`,
       );
     }
   }
@@ -304,8 +220,11 @@ async function latencyTable(
         `${what} p99 ms`,
         `${what} p99.9 ms`,
         `${what} max ms`,
-        ...(journal ? ["durable (ack) p50 / p99 ms", "fdatasync p50 / p99 / max ms", "cmds per group"] : []),
+        ...(journal
+          ? ["durable (ack) p50 / p99 ms", "pwrite + fdatasync p50 / p99 / max ms", "cmds per group"]
+          : []),
         "GC pauses (major) / total ms / max ms",
+        "p99 tail overlaps GC / pwrite / fdatasync / none %",
       ],
       rows,
     ),
@@ -319,15 +238,19 @@ async function latencyTable(
 /** The "Latency at paced rates" section: journal off, then on. */
 export async function latencyPart(
   out: (s?: string) => void,
-  stream: { setup: Command[]; flow: Command[]; desc: string },
+  stream: { seed: number; symbols: number; commands: number },
   books: readonly Books[],
   max: { on: readonly number[]; off: readonly number[] },
   seconds: number,
 ): Promise<void> {
+  const { setup, flow } = compactStream(stream.seed, stream.symbols, stream.commands);
+  const desc = `\`engineStream(${stream.seed}, ${stream.symbols} symbols, ${fmt(stream.commands)})\``;
   out(`### Latency at paced rates (${seconds} s per rate, after ${WARMUP_SECONDS} s of warm-up)`);
   out();
   out(
-    `Stream: ${stream.desc} (the same generator, longer). ` +
+    `Stream: ${desc} (the same generator, longer), kept encoded (command records, outside the JS heap) ` +
+      "and decoded as it is sent, as a gateway parses requests: 400 000 command objects held by the benchmark " +
+      "would add ≈ 50 ms to every Mark-Compact, a pause the engine's own heap does not have. " +
       "Per command, from the moment it was due at the offered rate (so a busy event loop counts; no " +
       `coordinated omission). Each run first goes ${WARMUP_SECONDS} s at its rate unreported (JIT, the first ` +
       "scavenges of the state the set-up built), then is timed for up to " +
@@ -343,15 +266,21 @@ export async function latencyPart(
       '"applied" ends when the batch is applied and its events are out. Nothing is durable.',
   );
   out();
-  await latencyTable(out, false, stream.setup, stream.flow, books, max.off, seconds);
+  await latencyTable(out, false, setup, flow, books, max.off, seconds);
   out();
   out(
     '**Journal on** (execute-ahead, as the embedded engine runs): "applied" until the runner has applied ' +
       'the command to the engine state, before it is durable; "published" until its events were delivered ' +
       'to the subscribers (read model, stream) — only after its group\'s fdatasync; "durable (ack)" until ' +
-      "its append() resolved (write + fdatasync: when the gateway may answer 2xx); fdatasync: the " +
-      "journal's own calls, timed around the syscall.",
+      "its append() resolved (write + fdatasync: when the gateway may answer 2xx); pwrite, fdatasync: the " +
+      "journal's own calls, each timed from the call to its promise's continuation (threadpool round trip).",
   );
   out();
-  await latencyTable(out, true, stream.setup, stream.flow, books, max.on, seconds);
+  await latencyTable(out, true, setup, flow, books, max.on, seconds);
+}
+
+/** The paced stream: set-up as objects (small), the flow encoded; the generated objects are dropped. */
+function compactStream(seed: number, symbols: number, commands: number) {
+  const s = engineStream(seed, symbols, commands);
+  return { setup: s.setup, flow: new CompactStream(s.flow) };
 }

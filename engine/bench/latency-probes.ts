@@ -69,14 +69,19 @@ export function watchGc(): { stop: () => Timings } {
   };
 }
 
-/** `base` with every file's datasync timed into `t`. */
-export function timedIo(base: JournalIo, t: Timings): JournalIo {
+/** `base` with every file's datasync timed into `t`, and every write into `w`. */
+export function timedIo(base: JournalIo, t: Timings, w: Timings): JournalIo {
   return {
     ...base,
     async open(path, mode) {
       const f = await base.open(path, mode);
       return {
-        write: (buf, off, len, pos) => f.write(buf, off, len, pos),
+        async write(buf, off, len, pos) {
+          const t0 = performance.now();
+          const n = await f.write(buf, off, len, pos);
+          w.add(t0, performance.now() - t0);
+          return n;
+        },
         async datasync() {
           const t0 = performance.now();
           await f.datasync();
@@ -121,4 +126,55 @@ export async function pace(
     await yieldTurn();
   }
   return t0;
+}
+
+/** Share (0 … 1) of the tail commands whose wait overlapped each kind of stall. */
+export interface TailCauses {
+  gc: number;
+  write: number;
+  fsync: number;
+  /** none of them: event-loop turns, CPU scheduling, the apply backlog itself */
+  other: number;
+}
+
+/** Stalls of at least this long count as a cause of a tail latency, ms. */
+const STALL_MS = 1;
+
+/**
+ * The commands at or above the `p` quantile of `lat` (ms from `due[i]`): what their wait overlapped, in
+ * this order of blame: a GC pause, a pwrite, an fdatasync of at least STALL_MS; else "other".
+ */
+export function tailCauses(
+  due: Float64Array,
+  lat: Float64Array,
+  from: number,
+  p: number,
+  stalls: { gc: Timings; write: Timings; fsync: Timings },
+): TailCauses {
+  const sorted = lat.slice(from).sort();
+  const cut = sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  const long = (t: Timings) => {
+    const xs: [number, number][] = [];
+    for (let i = 0; i < t.ms.length; i++)
+      if (t.ms[i]! >= STALL_MS) xs.push([t.starts[i]!, t.starts[i]! + t.ms[i]!]);
+    return xs;
+  };
+  const kinds = [long(stalls.gc), long(stalls.write), long(stalls.fsync)];
+  const counts = [0, 0, 0, 0];
+  let n = 0;
+  for (let i = from; i < lat.length; i++) {
+    if (lat[i]! < cut) continue;
+    n++;
+    const a = due[i]!;
+    const b = a + lat[i]!;
+    const k = kinds.findIndex((xs) => xs.some(([s, e]) => s < b && e > a));
+    counts[k < 0 ? 3 : k]!++;
+  }
+  const share = (c: number) => (n === 0 ? 0 : c / n);
+  return {
+    gc: share(counts[0]!),
+    write: share(counts[1]!),
+    fsync: share(counts[2]!),
+    other: share(counts[3]!),
+  };
 }
