@@ -12,7 +12,7 @@ import { OrderBook } from "../../src/matcher/order-book.js";
 import { type EngineCore, EngineRunner, RollbackError } from "../../src/runtime/engine-runner.js";
 import { InThreadMatchPort } from "../../src/sequencer/match-port.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
-import { cleanReplay, FsyncTickets, stream, until } from "./ahead-helpers.js";
+import { cleanReplay, FsyncTickets, stream, turn, until } from "./ahead-helpers.js";
 import { tempDir } from "./helpers.js";
 
 const SLICE = 16;
@@ -98,3 +98,36 @@ for (const rebuild of [true, false]) {
     }
   });
 }
+
+test("execute-ahead: a backlog above 8 192 commands is applied down to 4 096 without turns in between", async () => {
+  const { dir, cleanup } = tempDir("ahead-catch-up");
+  const cmds = stream(12_100, 61);
+  const fsyncs = new FsyncTickets();
+  const log = await JournalCommandLog.open(dir, { io: fsyncs.io(), onWarning: () => undefined });
+  const runner = new EngineRunner({ log, core: sequencer(), executeAhead: true, sliceCommands: 256 });
+  try {
+    await runner.start();
+    await log.append(cmds.slice(0, 100));
+    assert.equal(await runner.waitApplied(100, 5_000), true);
+    fsyncs.holding = true;
+    for (let i = 100; i < 12_100; i += 4_000)
+      void log.append(cmds.slice(i, i + 4_000)).catch(() => undefined);
+    let turns = 0;
+    while (runner.executedSeq < 12_100 - 4_096 && turns < 1_000) {
+      await turn();
+      turns++;
+    }
+    assert.ok(turns <= 2, `caught up in ${turns} turns (256 a turn would take 31)`);
+    await until(() => runner.executedSeq === 12_100, "the rest, in slices");
+    assert.equal(runner.appliedSeq, 100, "nothing published before its fsync");
+    fsyncs.holding = false;
+    while (fsyncs.waiting > 0) fsyncs.settle(true);
+    assert.equal(await runner.waitApplied(12_100, 5_000), true);
+  } finally {
+    fsyncs.holding = false;
+    while (fsyncs.waiting > 0) fsyncs.settle(true);
+    await runner.stop();
+    await log.close();
+    cleanup();
+  }
+});
