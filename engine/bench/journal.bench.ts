@@ -14,6 +14,7 @@ import { JournalCommandLog, type JournalOptions } from "../src/log/journal/journ
 import { compress, decompress } from "../src/snapshot/snapshot-codec.js";
 import { SnapshotCodec } from "../src/snapshot/snapshot-format.js";
 import { SnapshotStore } from "../src/snapshot/snapshot-store.js";
+import { type PathRun, runnerPath } from "./runner-path.js";
 
 const RECORDS = Number(process.env.PERPX_BENCH_RECORDS ?? 1_000_000);
 const APPEND_SECONDS = 2;
@@ -161,6 +162,34 @@ async function main() {
   }
   const peer = peerAppendFsync();
   out(`| peer: \`appendFileSync\` + \`fsyncSync\` loop | ${fmt(peer)} | ${fmt(peer)} | 1 | | |`);
+  out();
+
+  // --- the journal + runner path ----------------------------------------------------------------------
+  out("### Journal + execute-ahead runner, trivial core (200 000 commands per run, median of 3)");
+  out();
+  out(
+    "`engine/bench/runner-path.ts`: append → group commit → the `EngineRunner` applies ahead → publish once " +
+      "durable, with a core that emits one event per command (and, last row, busy-waits 3 µs per command: " +
+      "a runner slower than the appends, no window — an overload). CPU: the whole process, per command.",
+  );
+  out();
+  out("| commands per append | core µs/cmd | CPU µs/cmd | records per group | read back + decoded |");
+  out("|---:|---:|---:|---:|---:|");
+  for (const [per, core] of [
+    [16, 0],
+    [256, 0],
+    [1024, 3],
+  ] as const) {
+    const runs: PathRun[] = [];
+    for (let k = 0; k < 3; k++) runs.push(await runnerPath(200_000, per, core));
+    const mid = (f: (r: PathRun) => number) => runs.map(f).sort((a, b) => a - b)[1]!;
+    out(
+      `| ${per} | ${core} | ${fmt(
+        mid((r) => r.cpuMicros),
+        2,
+      )} | ${fmt(200_000 / mid((r) => r.groups))} | ${fmt(mid((r) => r.decoded))} |`,
+    );
+  }
   out();
 
   // --- replay and verify -----------------------------------------------------------------------------

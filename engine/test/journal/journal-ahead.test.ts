@@ -8,33 +8,39 @@ import { cmds, tempDir } from "./helpers.js";
 
 const quiet = { onWarning: () => undefined };
 
-test("journal: readAhead keeps a durable group's appended objects until the reader moves past it", async () => {
+test("journal: readAhead keeps a durable group's appended objects while the reader has not taken them", async () => {
   const { dir, cleanup } = tempDir("ahead-held");
   const log = await JournalCommandLog.open(dir, quiet);
   try {
-    const first = cmds(0, 10);
+    await log.append(cmds(0, 10));
+    assert.deepEqual(log.readAhead(5, 100), [], "nobody read ahead: nothing held, read() decodes");
+    const first = cmds(10, 10);
     const pending = log.append(first);
-    const ahead = log.readAhead(1, 100);
-    assert.equal(ahead.length, 10);
+    const ahead = log.readAhead(11, 4);
+    assert.equal(ahead.length, 4);
     assert.equal(ahead[0]!.cmd, first[0], "the caller's object, not a decoded copy");
-    assert.equal(log.lastSeq(), 0, "handed out before it is durable");
+    assert.equal(log.lastSeq(), 10, "handed out before it is durable");
     await pending;
-    assert.equal(log.lastSeq(), 10);
-    // durable and not taken past: still the appended objects
-    const again = log.readAhead(5, 100);
+    assert.equal(log.lastSeq(), 20);
+    // durable, and 15 … 20 not taken yet: still the appended objects (16: a PLACE_ORDER, binary layout)
+    const again = log.readAhead(15, 100);
     assert.deepEqual(
       again.map((c) => c.seq),
-      [5, 6, 7, 8, 9, 10],
+      [15, 16, 17, 18, 19, 20],
     );
-    assert.equal(again[0]!.cmd, ahead[4]!.cmd);
-    await log.append(cmds(10, 10));
-    // asking for 11 releases the group 1 … 10: from then on its records are read back and decoded
-    assert.equal(log.readAhead(11, 100)[0]!.seq, 11);
-    assert.deepEqual(log.readAhead(5, 100), []);
-    const decoded = await log.read(5, 100);
-    assert.equal(decoded.length, 16);
-    assert.notEqual(decoded[0]!.cmd, ahead[4]!.cmd);
-    assert.deepEqual(decoded[0]!.cmd, ahead[4]!.cmd);
+    assert.equal(again[1]!.cmd, first[5]);
+    // taken whole before it was durable: not held
+    const second = log.append(cmds(20, 10));
+    assert.equal(log.readAhead(21, 100).length, 10);
+    await second;
+    assert.deepEqual(log.readAhead(25, 100), []);
+    // asking for 31 released the group 11 … 20: from then on its records are read back and decoded
+    assert.deepEqual(log.readAhead(31, 100), []);
+    assert.deepEqual(log.readAhead(16, 100), []);
+    const decoded = await log.read(16, 100);
+    assert.equal(decoded.length, 15);
+    assert.notEqual(decoded[0]!.cmd, first[5]);
+    assert.deepEqual(decoded[0]!.cmd, first[5]);
   } finally {
     await log.close();
     cleanup();
@@ -45,6 +51,7 @@ test("journal: readAhead holds at most 16 384 durable commands (the oldest group
   const { dir, cleanup } = tempDir("ahead-bound");
   const log = await JournalCommandLog.open(dir, quiet);
   try {
+    assert.deepEqual(log.readAhead(1, 10), [], "a reader that has taken nothing yet");
     for (let i = 0; i < 20_000; i += 1_000) await log.append(cmds(i, 1_000));
     assert.deepEqual(log.readAhead(1, 10), [], "the oldest groups were dropped");
     assert.deepEqual(log.readAhead(4_000, 10), []);

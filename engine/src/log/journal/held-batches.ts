@@ -1,9 +1,10 @@
 // Execute-ahead (JournalCommandLog.readAhead): durable groups whose commands the engine has not taken yet.
 // When the runner falls behind the disk (it applies a backlog in slices), a group can become durable
 // before it is applied; keeping the group's command objects lets the runner take them as appended
-// instead of decoding them back from the tail cache. A group is dropped as soon as the reader asks for a
-// seq past it, and the oldest go beyond `keep` commands, so normally nothing outlives its apply (objects
-// kept longer would be promoted to the old generation). Owner: the journal (main thread).
+// instead of decoding them back from the tail cache. Only groups the reader has not wholly taken are
+// kept (none before a reader asks), a group is dropped as soon as the reader asks for a seq past it, and
+// the oldest go beyond `keep` commands: normally nothing outlives its apply (objects kept longer would be
+// promoted to the old generation). Owner: the journal (main thread).
 import type { LoggedCommand } from "@perpx/shared/commands";
 import type { AppendBatch } from "./append-batch.js";
 
@@ -11,6 +12,8 @@ export class HeldBatches {
   private batches: AppendBatch[] = [];
   private head = 0;
   private count = 0;
+  /** last seq the reader took (-1: no reader has asked yet) */
+  private taken = -1;
 
   /** keep: commands held at most (0 = none: the reader decodes durable records) */
   constructor(private readonly keep: number) {}
@@ -22,6 +25,7 @@ export class HeldBatches {
 
   /** A group became durable (groups come in seq order). */
   add(b: AppendBatch): void {
+    if (b.lastSeq <= this.taken || this.taken < 0) return; // taken already, or nobody reads ahead
     if (b.count > this.keep) {
       this.clear();
       return;
@@ -29,6 +33,11 @@ export class HeldBatches {
     this.batches.push(b);
     this.count += b.count;
     while (this.count > this.keep) this.dropHead();
+  }
+
+  /** The reader has taken every seq up to `seq` (it may go back after a rollback: the last word counts). */
+  tookUpTo(seq: number): void {
+    this.taken = seq;
   }
 
   /** Drops the groups wholly below `seq`: the reader has taken them. */

@@ -199,16 +199,18 @@ export class JournalCommandLog implements CommandLog, AheadLog {
 
   /**
    * The appended objects from `from` on: durable groups not taken yet (HeldBatches), then the groups
-   * being written, queued and open. Asking for `from` releases the held groups below it (one reader).
+   * being written, queued and open. One reader: what it asks for and gets decides what is held.
    */
   readAhead(from: number, max: number): LoggedCommand[] {
     const out: LoggedCommand[] = [];
     this.held.release(from);
+    this.held.tookUpTo(from - 1);
     if (from >= this.nextSeq || (from <= this.durableSeq && from < this.held.firstSeq)) return out;
     this.held.read(from, max, out);
     takeFrom(this.inFlight, from, max, out);
     for (const b of this.queue) takeFrom(b, from, max, out);
     takeFrom(this.openBatch, from, max, out);
+    if (out.length > 0) this.held.tookUpTo(out[out.length - 1]!.seq);
     return out;
   }
 
