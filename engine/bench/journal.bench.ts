@@ -8,13 +8,12 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotWriter } from "@perpx/shared/codec/snapshot-io";
 import type { Command } from "@perpx/shared/commands";
-import { Op } from "@perpx/shared/commands";
 import { CHECKSUM_IMPL, checksum, checksumNative, checksumPure } from "../src/log/journal/checksum.js";
 import { JournalCommandLog, type JournalOptions } from "../src/log/journal/journal-command-log.js";
 import { compress, decompress } from "../src/snapshot/snapshot-codec.js";
 import { SnapshotCodec } from "../src/snapshot/snapshot-format.js";
 import { SnapshotStore } from "../src/snapshot/snapshot-store.js";
-import { type PathRun, runnerPath } from "./runner-path.js";
+import { benchOrder as order, type PathRun, runnerPath } from "./runner-path.js";
 
 const RECORDS = Number(process.env.PERPX_BENCH_RECORDS ?? 1_000_000);
 const APPEND_SECONDS = 2;
@@ -24,29 +23,6 @@ const lines: string[] = [];
 const out = (s = "") => lines.push(s);
 const fmt = (n: number, d = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-
-function order(i: number): Command {
-  return {
-    op: Op.PLACE_ORDER,
-    ts: 1_700_000_000_000 + i,
-    orderId: 10_000_000 + i,
-    userId: 1 + (i % 5000),
-    symbolId: 1 + (i % 2),
-    clientOrderId: `bench-${i}`,
-    side: (i & 1) as 0 | 1,
-    type: 0,
-    tif: 0,
-    price: 500_000 + (i % 2000),
-    qty: 1 + (i % 100),
-    stopPrice: 0,
-    reduceOnly: false,
-    closePosition: false,
-    workingType: 0,
-    callbackRate: 0,
-    activationPrice: 0,
-    stp: 1,
-  };
-}
 
 /** Longest gap between 1 ms timer ticks while `f` runs: how long the main thread was blocked. */
 async function withStallProbe<T>(f: () => Promise<T>): Promise<[T, number]> {

@@ -21,27 +21,32 @@ export interface PathRun {
   groups: number;
 }
 
-/** A few hundred distinct PLACE_ORDERs, reused cyclically (immutable once appended). */
-const POOL: Command[] = Array.from({ length: 1024 }, (_, i) => ({
-  op: Op.PLACE_ORDER,
-  ts: 1_700_000_000_000 + i,
-  orderId: 1_000_000 + i,
-  userId: 1 + (i % 97),
-  symbolId: 1,
-  clientOrderId: "",
-  side: (i & 1) as 0 | 1,
-  type: 0,
-  tif: 0,
-  price: 500_000 + i,
-  qty: 1 + (i % 50),
-  stopPrice: 0,
-  reduceOnly: false,
-  closePosition: false,
-  workingType: 0,
-  callbackRate: 0,
-  activationPrice: 0,
-  stp: 1,
-}));
+/** The i-th PLACE_ORDER of the journal benchmarks. */
+export function benchOrder(i: number): Command {
+  return {
+    op: Op.PLACE_ORDER,
+    ts: 1_700_000_000_000 + i,
+    orderId: 10_000_000 + i,
+    userId: 1 + (i % 5000),
+    symbolId: 1 + (i % 2),
+    clientOrderId: `bench-${i}`,
+    side: (i & 1) as 0 | 1,
+    type: 0,
+    tif: 0,
+    price: 500_000 + (i % 2000),
+    qty: 1 + (i % 100),
+    stopPrice: 0,
+    reduceOnly: false,
+    closePosition: false,
+    workingType: 0,
+    callbackRate: 0,
+    activationPrice: 0,
+    stp: 1,
+  };
+}
+
+/** Distinct PLACE_ORDERs, reused cyclically (immutable once appended). */
+const POOL: Command[] = Array.from({ length: 1024 }, (_, i) => benchOrder(i));
 
 class TrivialCore implements EngineCore {
   lastSeq = 0;

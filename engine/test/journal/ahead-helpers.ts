@@ -61,6 +61,12 @@ export class FsyncTickets {
     return this.line.length;
   }
 
+  /** Stops holding and lets every waiting fsync succeed. */
+  releaseAll(): void {
+    this.holding = false;
+    while (this.line.length > 0) this.settle(true);
+  }
+
   /** Settles the oldest waiting fsync. */
   settle(ok: boolean): void {
     const next = this.line.shift();

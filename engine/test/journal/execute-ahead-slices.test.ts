@@ -90,8 +90,7 @@ for (const rebuild of [true, false]) {
       assert.equal(runner.engineCore.stateHash(), clean.hash, "state = a clean replay of the durable log");
       assert.deepEqual(events, clean.events, "published events = a clean replay's, nothing else");
     } finally {
-      fsyncs.holding = false;
-      while (fsyncs.waiting > 0) fsyncs.settle(true);
+      fsyncs.releaseAll();
       await runner.stop();
       await log.close();
       cleanup();
@@ -120,12 +119,10 @@ test("execute-ahead: a backlog above 8 192 commands is applied down to 4 096 wit
     assert.ok(turns <= 2, `caught up in ${turns} turns (256 a turn would take 31)`);
     await until(() => runner.executedSeq === 12_100, "the rest, in slices");
     assert.equal(runner.appliedSeq, 100, "nothing published before its fsync");
-    fsyncs.holding = false;
-    while (fsyncs.waiting > 0) fsyncs.settle(true);
+    fsyncs.releaseAll();
     assert.equal(await runner.waitApplied(12_100, 5_000), true);
   } finally {
-    fsyncs.holding = false;
-    while (fsyncs.waiting > 0) fsyncs.settle(true);
+    fsyncs.releaseAll();
     await runner.stop();
     await log.close();
     cleanup();
