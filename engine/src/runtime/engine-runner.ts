@@ -45,10 +45,10 @@ export interface RunnerOptions {
   /** commands whose events are handed to subscribers together, at most (keeps event lifetimes short) */
   publishChunk?: number;
   /**
-   * Tailing: commands applied before the runner gives the event loop a turn, at most (a backlog is applied
-   * in slices, so the journal's fsync completions and the publication of durable groups are not held
-   * behind one long apply burst). The start-up replay is not sliced, nor is a backlog above
-   * CATCH_UP_ABOVE (see there).
+   * Execute-ahead tailing: commands applied before the runner gives the event loop a turn, at most (a
+   * backlog is applied in slices, so the journal's fsync completions and the publication of durable
+   * groups are not held behind one long apply burst). The start-up replay is not sliced, nor is a backlog
+   * above CATCH_UP_ABOVE (see there), nor a runner that reads durable records back (Kafka, read-back).
    */
   sliceCommands?: number;
   /** take a snapshot every N applied commands (0 = only on request) */
@@ -203,7 +203,8 @@ export class EngineRunner {
   }
 
   private async tail(): Promise<void> {
-    const slice = this.opts.sliceCommands ?? 256;
+    // only an execute-ahead runner shares its thread with the log's fsync completions (the embedded journal)
+    const slice = this.ahead ? (this.opts.sliceCommands ?? 256) : Number.POSITIVE_INFINITY;
     while (this.running) {
       try {
         const limit = Math.max(slice, this.backlog() - CATCH_UP_TO);
