@@ -1,9 +1,12 @@
 // The journal's execute-ahead side (AheadLog): readAhead hands out the appended objects — before their
 // group is durable, and after it while the reader has not moved past it (HeldBatches, bounded) — and
-// waitAppended is one shared wait for the next append.
+// waitAppended is one shared wait for the next append; the flush loop writes the next group before it
+// announces the durable one.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
+import type { JournalIo } from "../../src/log/journal/journal-io.js";
+import { FsyncTickets, until } from "./ahead-helpers.js";
 import { cmds, tempDir } from "./helpers.js";
 
 const quiet = { onWarning: () => undefined };
@@ -83,6 +86,52 @@ test("journal: waitAppended is one shared wait: true on the next append, false o
     assert.equal(await w3, false, "close wakes the waiter");
     assert.equal(await log.waitAppended(3, 5_000), false);
   } finally {
+    await log.close();
+    cleanup();
+  }
+});
+
+test("journal: the next group's write is issued before the durable group is announced; appends made while announcing are written", async () => {
+  const { dir, cleanup } = tempDir("ahead-order");
+  const fsyncs = new FsyncTickets();
+  const order: string[] = [];
+  const base = fsyncs.io();
+  const io: JournalIo = {
+    ...base,
+    async open(path, mode) {
+      const f = await base.open(path, mode);
+      return {
+        ...f,
+        write(buf, off, len, pos) {
+          order.push(`write ${len}`);
+          return f.write(buf, off, len, pos);
+        },
+      };
+    },
+  };
+  const log = await JournalCommandLog.open(dir, { ...quiet, io });
+  let appendedInside: Promise<number[]> | null = null;
+  log.onDurable((seq) => {
+    order.push(`durable ${seq}`);
+    if (seq === 2 && !appendedInside) appendedInside = log.append(cmds(2, 1));
+  });
+  try {
+    fsyncs.holding = true;
+    const first = log.append(cmds(0, 1));
+    await until(() => fsyncs.waiting === 1, "the first group's fsync");
+    const second = log.append(cmds(1, 1));
+    order.length = 0;
+    fsyncs.settle(true);
+    await first;
+    assert.match(order[0]!, /^write \d+$/, "the second group's write went out before seq 1 was announced");
+    assert.equal(order[1], "durable 1");
+    fsyncs.releaseAll();
+    assert.deepEqual(await second, [2]);
+    assert.ok(appendedInside, "appended from the durable callback");
+    assert.deepEqual(await appendedInside, [3], "and written: the flush loop did not stop");
+    assert.equal(log.lastSeq(), 3);
+  } finally {
+    fsyncs.releaseAll();
     await log.close();
     cleanup();
   }

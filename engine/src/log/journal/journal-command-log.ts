@@ -29,7 +29,12 @@ import { lockDir } from "./dir-lock.js";
 import { HeldBatches, takeFrom } from "./held-batches.js";
 import { corrupt, JournalError, unavailable } from "./journal-error.js";
 import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
-import type { JournalOptions, JournalStats } from "./journal-options.js";
+import {
+  type JournalOptions,
+  type JournalStats,
+  type WriteOptions,
+  writeDefaults,
+} from "./journal-options.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
 import { type RecoveryReport, recoverDirectory } from "./recovery.js";
 import { findSegment, readSegment, type SegmentInfo } from "./segment-reader.js";
@@ -72,7 +77,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private closed = false;
   private broken: JournalError | null = null;
   private readonly waiters = new DurableWaiters();
-  private readonly opts: Required<Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads">>;
+  private readonly opts: WriteOptions;
 
   private constructor(
     readonly dir: string,
@@ -86,14 +91,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     private readonly unlock: () => Promise<void>,
     options: JournalOptions,
   ) {
-    this.opts = {
-      segmentBytes: options.segmentBytes ?? 64 * MiB,
-      maxGroupDelayMs: options.maxGroupDelayMs ?? 0,
-      maxGroupRecords: options.maxGroupRecords ?? 4096,
-      maxGroupBytes: options.maxGroupBytes ?? MiB,
-      tailCacheRecords: options.tailCacheRecords ?? 65_536,
-      indexEvery: options.indexEvery ?? 1024,
-    };
+    this.opts = writeDefaults(options);
     this.cache = new TailCache(this.opts.tailCacheRecords);
     this.held = new HeldBatches(HELD_RECORDS);
     this.durableSeq = recovery.lastSeq;
@@ -292,19 +290,37 @@ export class JournalCommandLog implements CommandLog, AheadLog {
 
   /** The flush loop: one batch at a time; what accumulated meanwhile goes in the next group. */
   private async drain(): Promise<void> {
-    for (;;) {
-      if (this.queue.length === 0) this.seal();
-      // the queue holds one or two batches: shift() on it costs nothing
-      const batch = this.queue.shift();
-      if (!batch) break;
-      this.inFlight = batch;
-      await this.commit(batch);
-      this.inFlight = null;
+    let batch = this.nextGroup();
+    let writing = batch ? this.commit(batch) : null;
+    while (batch && writing) {
+      const done = batch;
+      const durable = await writing;
+      if (durable) this.recordDurable(done);
+      // the next group's write is issued before the durable one is announced: publishing its results
+      // (the runner's subscribers) and resolving its callers overlap that write instead of delaying it
+      batch = this.nextGroup();
+      writing = batch ? this.commit(batch) : null;
+      if (!durable) continue;
+      this.announceDurable(done);
+      if (batch) continue;
+      // appended while it was announced (a subscriber or callback that appends at once)
+      batch = this.nextGroup();
+      writing = batch ? this.commit(batch) : null;
     }
     this.flushing = null;
   }
 
-  private async commit(batch: AppendBatch): Promise<void> {
+  /** The next group to write (the open one when nothing is queued), now in flight. */
+  private nextGroup(): AppendBatch | undefined {
+    if (this.queue.length === 0) this.seal();
+    // the queue holds one or two batches: shift() on it costs nothing
+    const batch = this.queue.shift();
+    if (batch) this.inFlight = batch;
+    return batch;
+  }
+
+  /** Writes and fsyncs `batch`: true once durable; false when it failed (failFrom has run). */
+  private async commit(batch: AppendBatch): Promise<boolean> {
     try {
       const w = this.writer;
       if (w.size > SEGMENT_HEADER_BYTES && w.size + batch.len > this.opts.segmentBytes)
@@ -312,9 +328,9 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       await this.writer.append(batch.buf, batch.len);
     } catch (e) {
       this.failFrom(batch, JournalError.is(e) ? e : unavailable(`journal write failed: ${String(e)}`, e));
-      return;
+      return false;
     }
-    this.applyDurable(batch);
+    return true;
   }
 
   private async rotate(batch: AppendBatch): Promise<void> {
@@ -329,8 +345,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     this.counters.rotations++;
   }
 
-  /** The batch is durable: index it, cache it, publish the new last seq, resolve its callers. */
-  private applyDurable(batch: AppendBatch): void {
+  /** The batch is durable: index it, cache it, advance the durable seq (before the next write starts). */
+  private recordDurable(batch: AppendBatch): void {
     const seg = this.segments[this.segments.length - 1]!;
     const base = this.writer.size - batch.len;
     // the cache keeps the group's buffer alive: trim a mostly-empty one (a lone small append in 4 KiB)
@@ -353,6 +369,10 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     if (batch.count > this.counters.maxGroupRecords) this.counters.maxGroupRecords = batch.count;
     this.inFlight = null;
     this.held.add(batch);
+  }
+
+  /** The batch is durable: tell the execute-ahead runner, resolve its callers and waitFor's waiters. */
+  private announceDurable(batch: AppendBatch): void {
     for (const fn of this.durableFns) fn(batch.lastSeq);
     for (const c of batch.calls) {
       const seqs = new Array<number>(c.count);
@@ -360,7 +380,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       c.resolve(seqs);
     }
     batch.calls.length = 0; // a held batch keeps no callers' closures alive
-    this.waiters.notify(this.durableSeq);
+    this.waiters.notify(batch.lastSeq);
   }
 
   /** Rejects `batch` and every batch behind it; seqs restart after the last durable one. */
