@@ -1,6 +1,5 @@
 // The measured runs of the engine benchmark (engine.bench.ts): commands/s through the sequencer with the
-// journal off and on, append → applied latency at paced rates, full replay of a journal, and the
-// snapshot pause. Each run builds a fresh engine (in-thread books or WorkerMatchPort) and applies the
+// journal off and on, full replay of a journal, and the snapshot pause (paced latency: engine-latency.ts). Each run builds a fresh engine (in-thread books or WorkerMatchPort) and applies the
 // untimed set-up first. Owner: the benchmark process.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,7 +42,7 @@ export function tempDir(tag: string): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function apply(seq: Sequencer, cmds: readonly LoggedCommand[]): number {
+export function apply(seq: Sequencer, cmds: readonly LoggedCommand[]): number {
   let events = 0;
   for (let i = 0; i < cmds.length; i += BATCH) {
     const out: EngineEvent[] = [];
@@ -88,7 +87,7 @@ export async function fromMemory(
   }
 }
 
-interface JournalEngine {
+export interface JournalEngine {
   log: JournalCommandLog;
   runner: EngineRunner;
   seq: Sequencer;
@@ -100,13 +99,14 @@ interface JournalEngine {
  * runner executes commands as they are appended and publishes them once durable (the embedded engine's
  * mode); otherwise it reads durable records back from the journal and decodes them.
  */
-async function journalEngine(
+export async function journalEngine(
   workers: number,
   setup: readonly Command[],
   ahead: boolean,
+  journal: JournalOptions = {},
 ): Promise<JournalEngine> {
   const { dir, remove } = tempDir("engine");
-  const log = await JournalCommandLog.open(dir, quiet);
+  const log = await JournalCommandLog.open(dir, { ...quiet, ...journal });
   const { port, close } = await openPort(workers);
   const seq = new Sequencer({ matcher: port });
   const runner = new EngineRunner({
@@ -133,7 +133,7 @@ async function journalEngine(
   };
 }
 
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Journal on: the flow is appended to a JournalCommandLog on disk in groups of GROUP commands (at most
@@ -183,201 +183,6 @@ export async function throughJournal(
     };
   } finally {
     await e.close();
-  }
-}
-
-export interface Latency {
-  offered: number;
-  /** commands applied per second over the run */
-  achieved: number;
-  commands: number;
-  /** due → published (applied, durable, events delivered), ms: p50, p99, p99.9, max */
-  applied: [number, number, number, number];
-  /** due → applied to the engine state (execute-ahead: before durability), ms: p50, p99, p99.9 */
-  executed: [number, number, number];
-  /** append → durable (the append's promise resolved), ms: p50, p99, p99.9 */
-  durable: [number, number, number];
-  /** the last command was applied more than 50 ms after it was due: the engine fell behind */
-  sustained: boolean;
-}
-
-function pct(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-/**
- * Unreported warm-up at the offered rate before each paced run's timed window, s: the first commands of
- * a fresh engine pay for JIT compilation and for the first scavenges of the state the set-up built.
- */
-export const WARMUP_SECONDS = 0.5;
-
-/** The commands of a paced run: `warm` unreported ones, then the timed ones, `n` in all. */
-function pacedCount(available: number, rate: number, seconds: number): { n: number; warm: number } {
-  const n = Math.min(available, Math.round(rate * (WARMUP_SECONDS + seconds)));
-  return { n, warm: Math.min(Math.round(rate * WARMUP_SECONDS), n >> 1) };
-}
-
-/** The timed part (`from` on) of a per-command latency array, sorted. */
-function timed(ms: Float64Array, from: number): Float64Array {
-  return ms.subarray(from).sort();
-}
-
-/**
- * The pacer: every event-loop turn, hands `send(from, to)` the commands due by now (≤ 4096 at a time),
- * having stamped `due[i]` (t0 + i / rate) for each. Returns t0.
- */
-async function pace(
-  n: number,
-  rate: number,
-  due: Float64Array,
-  send: (from: number, to: number) => void,
-): Promise<number> {
-  const t0 = performance.now() + 1;
-  const interval = 1000 / rate;
-  let sent = 0;
-  while (sent < n) {
-    const upTo = Math.min(n, Math.floor((performance.now() - t0) / interval) + 1);
-    while (sent < upTo) {
-      const to = Math.min(upTo, sent + 4096);
-      for (let i = sent; i < to; i++) due[i] = t0 + i * interval;
-      send(sent, to);
-      sent = to;
-    }
-    await yieldTurn();
-  }
-  return t0;
-}
-
-/** Latency summary of a paced run's timed window (commands `warm` … n-1). */
-function summary(
-  rate: number,
-  warm: number,
-  t0: number,
-  end: number,
-  published: Float64Array,
-  executed: Float64Array,
-  durable: Float64Array,
-): Latency {
-  const n = published.length;
-  const lastLate = published[n - 1]!;
-  const p = timed(published, warm);
-  const x = timed(executed, warm);
-  const d = timed(durable, warm);
-  return {
-    offered: rate,
-    achieved: ((n - warm) * 1000) / (end - (t0 + (warm * 1000) / rate)),
-    commands: n - warm,
-    applied: [pct(p, 0.5), pct(p, 0.99), pct(p, 0.999), p[p.length - 1]!],
-    durable: [pct(d, 0.5), pct(d, 0.99), pct(d, 0.999)],
-    executed: [pct(x, 0.5), pct(x, 0.99), pct(x, 0.999)],
-    sustained: lastLate < 50,
-  };
-}
-
-function trace(due: Float64Array, t0: number, ms: Float64Array): void {
-  if (!process.env.PERPX_BENCH_TRACE) return;
-  const buckets = new Map<number, number>();
-  for (let i = 0; i < ms.length; i++) {
-    const b = Math.floor((due[i]! - t0) / 100);
-    buckets.set(b, Math.max(buckets.get(b) ?? 0, ms[i]!));
-  }
-  process.stderr.write(
-    `max latency per 100 ms: ${[...buckets.values()].map((x) => x.toFixed(1)).join(" ")}\n`,
-  );
-}
-
-/**
- * Paced appends at `rate` commands/s for WARMUP_SECONDS (not reported) + `seconds` (journal on). Every
- * command's latency is measured from the moment it was due (t0 + i / rate), not from when the pacer got
- * round to it, so a stalled event loop shows up in the numbers (no coordinated omission). The pacer runs
- * on the same event loop as the journal and the runner, as the gateway does in the embedded deployment.
- */
-export async function paced(
-  workers: number,
-  setup: readonly Command[],
-  flow: readonly Command[],
-  rate: number,
-  seconds: number,
-  ahead = true,
-): Promise<Latency> {
-  const { n, warm } = pacedCount(flow.length, rate, seconds);
-  const e = await journalEngine(workers, setup, ahead);
-  try {
-    const base = e.runner.appliedSeq;
-    const due = new Float64Array(n);
-    const published = new Float64Array(n);
-    const executed = new Float64Array(n);
-    const durable = new Float64Array(n);
-    let exSeen = 0;
-    e.runner.onExecuted((last) => {
-      const now = performance.now();
-      const upTo = Math.min(n, last - base);
-      for (let i = exSeen; i < upTo; i++) executed[i] = now - due[i]!;
-      exSeen = Math.max(exSeen, upTo);
-    });
-    let seen = 0;
-    let failed: unknown = null;
-    const done = new Promise<void>((resolve) => {
-      e.runner.subscribe((_events, last) => {
-        const now = performance.now();
-        for (let i = seen; i < last - base && i < n; i++) published[i] = now - due[i]!;
-        seen = Math.max(seen, Math.min(n, last - base));
-        if (seen >= n) resolve();
-      });
-    });
-    collectGarbage();
-    const t0 = await pace(n, rate, due, (from, to) => {
-      e.log.append(flow.slice(from, to)).then(
-        () => {
-          const now = performance.now();
-          for (let i = from; i < to; i++) durable[i] = now - due[i]!;
-        },
-        (err: unknown) => {
-          failed = err;
-        },
-      );
-    });
-    await done;
-    const end = performance.now();
-    if (failed !== null) throw failed;
-    trace(due, t0, published);
-    return summary(rate, warm, t0, end, published, executed, durable);
-  } finally {
-    await e.close();
-  }
-}
-
-/**
- * Journal off, paced the same way: the commands due each event-loop turn go straight from memory into
- * Sequencer.apply (one batch, as the runner applies what it read); a command's latency ends when its
- * batch has been applied and its events are out. No log: nothing is durable.
- */
-export async function pacedInMemory(
-  workers: number,
-  setup: readonly LoggedCommand[],
-  flow: readonly LoggedCommand[],
-  rate: number,
-  seconds: number,
-): Promise<Latency> {
-  const { n, warm } = pacedCount(flow.length, rate, seconds);
-  const { port, close } = await openPort(workers);
-  try {
-    const seq = new Sequencer({ matcher: port });
-    apply(seq, setup);
-    const due = new Float64Array(n);
-    const applied = new Float64Array(n);
-    collectGarbage();
-    const t0 = await pace(n, rate, due, (from, to) => {
-      const out: EngineEvent[] = [];
-      for (let i = from; i < to; i++) seq.apply(flow[i]!, out);
-      const now = performance.now();
-      for (let i = from; i < to; i++) applied[i] = now - due[i]!;
-    });
-    const end = performance.now();
-    trace(due, t0, applied);
-    return summary(rate, warm, t0, end, applied, applied, applied);
-  } finally {
-    await close();
   }
 }
 

@@ -4,7 +4,8 @@
 //   npx tsc -b && node scripts/bench.mjs engine.bench
 // Knobs: PERPX_BENCH_PARTS=throughput,latency,recovery,snapshot (default all), PERPX_BENCH_FLOW (timed
 // commands per throughput run, default 200 000), PERPX_BENCH_RECORDS (replay size, default 1 000 000),
-// PERPX_BENCH_TRACE=1 (max latency per 100 ms of each paced run, on stderr).
+// PERPX_BENCH_TRACE=1 (max latency per 100 ms of each paced run, on stderr); the paced-latency knobs are
+// listed in engine-latency.ts.
 // The in-thread throughput rows run once more in a child process started with ENGINE_FLAGS (what
 // `make run` gives the engine), so both settings are measured in the same run.
 import { spawnSync } from "node:child_process";
@@ -16,16 +17,8 @@ import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
 import { Sequencer } from "../src/sequencer/sequencer.js";
 import { engineStream, logged } from "./engine-commands.js";
-import {
-  type Books,
-  fromMemory,
-  GROUP,
-  openPort,
-  paced,
-  pacedInMemory,
-  throughJournal,
-  WARMUP_SECONDS,
-} from "./engine-runs.js";
+import { BENCH_WORKERS, latencyPart } from "./engine-latency.js";
+import { type Books, fromMemory, GROUP, openPort, throughJournal } from "./engine-runs.js";
 import { recoveryPart, snapshotPart } from "./engine-state.js";
 import { fsyncLatency } from "./fsync-latency.js";
 import { environment, fmt, median, table } from "./report.js";
@@ -42,8 +35,7 @@ const BOOKS: readonly Books[] = [
   { name: "in-thread books", workers: 0 },
   { name: "WorkerMatchPort, 1 worker", workers: 1 },
   { name: "WorkerMatchPort, 2 workers", workers: 2 },
-];
-const RATES = [10_000, 50_000, 100_000, 300_000, 1_000_000];
+].filter((b) => BENCH_WORKERS.includes(b.workers));
 /** commands of the latency stream: enough for 100k/s over the warm-up and the timed window */
 const LATENCY_FLOW = Number(process.env.PERPX_BENCH_LATENCY_FLOW ?? 400_000);
 /** V8 flags the Makefile gives the engine process (a larger young generation: fewer scavenges) */
@@ -219,77 +211,49 @@ async function throughputPart(setup: Command[], flow: Command[], hash: string): 
   return max;
 }
 
-/** One paced-latency table (journal on or off); rates above the row's measured max are skipped. */
-async function latencyTable(
-  journal: boolean,
-  setup: Command[],
-  flow: Command[],
-  max: readonly number[],
-): Promise<void> {
-  const rows: string[][] = [];
-  const skipped: string[] = [];
-  const setupLogged = journal ? [] : logged(setup);
-  const flowLogged = journal ? [] : logged(flow, setup.length + 1);
-  const ms = (x: number) => fmt(x, 3);
-  for (let k = 0; k < BOOKS.length; k++) {
-    const b = BOOKS[k]!;
-    for (const rate of RATES) {
-      const m = max[k];
-      if (m !== undefined && rate > m) {
-        skipped.push(`${b.name} at ${fmt(rate)}/s (its median max was ${fmt(m)}/s)`);
-        continue;
-      }
-      const l = journal
-        ? await paced(b.workers, setup, flow, rate, PACED_SECONDS)
-        : await pacedInMemory(b.workers, setupLogged, flowLogged, rate, PACED_SECONDS);
-      const head = [b.name, fmt(rate), fmt(l.commands), fmt(l.achieved), l.sustained ? "yes" : "**no**"];
-      const tail = [ms(l.applied[0]), ms(l.applied[1]), ms(l.applied[2]), ms(l.applied[3])];
-      rows.push(
-        journal
-          ? [
-              ...head,
-              `${ms(l.executed[0])} / ${ms(l.executed[1])} / ${ms(l.executed[2])}`,
-              ...tail,
-              `${ms(l.durable[0])} / ${ms(l.durable[1])}`,
-            ]
-          : [...head, ...tail],
-      );
-      process.stderr.write(
-        `  journal ${journal ? "on" : "off"}, ${b.name} @ ${rate}: p50 ${ms(l.applied[0])} p99 ${ms(l.applied[1])}\n`,
-      );
-    }
-  }
-  const what = journal ? "published" : "applied";
-  out(
-    table(
-      [
-        "books",
-        "offered/s",
-        "timed commands",
-        "achieved/s",
-        "kept up",
-        ...(journal ? ["applied p50 / p99 / p99.9 ms"] : []),
-        `${what} p50 ms`,
-        `${what} p99 ms`,
-        `${what} p99.9 ms`,
-        `${what} max ms`,
-        ...(journal ? ["durable (ack) p50 / p99 ms"] : []),
-      ],
-      rows,
-    ),
-  );
-  if (skipped.length > 0) {
-    out();
-    out(`Not run (the engine cannot sustain them): ${skipped.join("; ")}.`);
-  }
-}
-
 async function main(): Promise<void> {
   const t0 = performance.now();
   out("## Engine: sequencer + matchers + journal");
   out();
   out(`${environment()}. Reproduce: \`npx tsc -b && node scripts/bench.mjs engine.bench\`.`);
   out();
+  // the throughput stream is not live during the latency part (its objects would lengthen every GC)
+  const max = await streamParts();
+  if (PARTS.has("latency")) {
+    await latencyPart(
+      out,
+      { seed: SEED, symbols: SYMBOLS, commands: LATENCY_FLOW },
+      BOOKS,
+      max,
+      PACED_SECONDS,
+    );
+    out();
+  }
+  if (PARTS.has("recovery")) {
+    out("### Recovery: full replay of the journal (`make replay`)");
+    out();
+    await recoveryPart(out, SEED, SYMBOLS, RECORDS, BOOKS);
+    out();
+  }
+  if (PARTS.has("snapshot")) {
+    out("### Snapshot pause and size");
+    out();
+    out(
+      "`Sequencer.snapshot()` (the apply loop's pause: the runner serializes between batches; compression and " +
+        "fsync run off-thread in the snapshot store), median of 5. With workers each book comes back through " +
+        "the rings (SNAPSHOT_REQUEST → rows).",
+    );
+    out();
+    await snapshotPart(out);
+    out();
+  }
+  out(
+    `Total ${fmt((performance.now() - t0) / 1000, 1)} s; load average ${loadavg()[0]!.toFixed(1)} at the end.`,
+  );
+}
+
+/** The stream's profile, the disk's fsync latency and max throughput; returns the maxima. */
+async function streamParts(): Promise<Maxima> {
   const s = engineStream(SEED, SYMBOLS, FLOW);
   const check = await profileStream(s.setup, s.flow, 0);
   if (check.rejects !== 0) throw new Error(`${check.rejects} rejects: the stream must be accepted whole`);
@@ -341,58 +305,7 @@ async function main(): Promise<void> {
     max = await throughputPart(s.setup, s.flow, check.hash);
     out();
   }
-  if (PARTS.has("latency")) {
-    const l = engineStream(SEED, SYMBOLS, LATENCY_FLOW);
-    out(`### Latency at paced rates (${PACED_SECONDS} s per rate, after ${WARMUP_SECONDS} s of warm-up)`);
-    out();
-    out(
-      `Stream: \`engineStream(${SEED}, ${SYMBOLS} symbols, ${fmt(LATENCY_FLOW)})\` (the same generator, longer). ` +
-        "Per command, from the moment it was due at the offered rate (so a busy event loop counts; no " +
-        `coordinated omission). Each run first goes ${WARMUP_SECONDS} s at its rate unreported (JIT, the first ` +
-        "scavenges of the state the set-up built), then is timed for up to " +
-        `${PACED_SECONDS} s (less when the stream runs out: see "timed commands"). The pacer hands over what is ` +
-        "due each event-loop turn (≤ 4096 at a time). Rates above a row's median max throughput (previous " +
-        "section) are skipped.",
-    );
-    out();
-    out(
-      "**Journal off**: the due commands go from memory into `Sequencer.apply` as one batch; " +
-        '"applied" ends when the batch is applied and its events are out. Nothing is durable.',
-    );
-    out();
-    await latencyTable(false, l.setup, l.flow, max.off);
-    out();
-    out(
-      '**Journal on** (execute-ahead, as the embedded engine runs): "applied" until the runner has applied ' +
-        'the command to the engine state, before it is durable; "published" until its events were delivered ' +
-        'to the subscribers (read model, stream) — only after its group\'s fdatasync; "durable (ack)" until ' +
-        "its append() resolved (write + fdatasync: when the gateway may answer 2xx).",
-    );
-    out();
-    await latencyTable(true, l.setup, l.flow, max.on);
-    out();
-  }
-  if (PARTS.has("recovery")) {
-    out("### Recovery: full replay of the journal (`make replay`)");
-    out();
-    await recoveryPart(out, SEED, SYMBOLS, RECORDS, BOOKS);
-    out();
-  }
-  if (PARTS.has("snapshot")) {
-    out("### Snapshot pause and size");
-    out();
-    out(
-      "`Sequencer.snapshot()` (the apply loop's pause: the runner serializes between batches; compression and " +
-        "fsync run off-thread in the snapshot store), median of 5. With workers each book comes back through " +
-        "the rings (SNAPSHOT_REQUEST → rows).",
-    );
-    out();
-    await snapshotPart(out);
-    out();
-  }
-  out(
-    `Total ${fmt((performance.now() - t0) / 1000, 1)} s; load average ${loadavg()[0]!.toFixed(1)} at the end.`,
-  );
+  return max;
 }
 
 if (CHILD_ROW !== undefined) {

@@ -8,12 +8,12 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SnapshotWriter } from "@perpx/shared/codec/snapshot-io";
 import type { Command } from "@perpx/shared/commands";
-import { Op } from "@perpx/shared/commands";
 import { CHECKSUM_IMPL, checksum, checksumNative, checksumPure } from "../src/log/journal/checksum.js";
 import { JournalCommandLog, type JournalOptions } from "../src/log/journal/journal-command-log.js";
 import { compress, decompress } from "../src/snapshot/snapshot-codec.js";
 import { SnapshotCodec } from "../src/snapshot/snapshot-format.js";
 import { SnapshotStore } from "../src/snapshot/snapshot-store.js";
+import { benchOrder as order, type PathRun, runnerPath } from "./runner-path.js";
 
 const RECORDS = Number(process.env.PERPX_BENCH_RECORDS ?? 1_000_000);
 const APPEND_SECONDS = 2;
@@ -23,29 +23,6 @@ const lines: string[] = [];
 const out = (s = "") => lines.push(s);
 const fmt = (n: number, d = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-
-function order(i: number): Command {
-  return {
-    op: Op.PLACE_ORDER,
-    ts: 1_700_000_000_000 + i,
-    orderId: 10_000_000 + i,
-    userId: 1 + (i % 5000),
-    symbolId: 1 + (i % 2),
-    clientOrderId: `bench-${i}`,
-    side: (i & 1) as 0 | 1,
-    type: 0,
-    tif: 0,
-    price: 500_000 + (i % 2000),
-    qty: 1 + (i % 100),
-    stopPrice: 0,
-    reduceOnly: false,
-    closePosition: false,
-    workingType: 0,
-    callbackRate: 0,
-    activationPrice: 0,
-    stp: 1,
-  };
-}
 
 /** Longest gap between 1 ms timer ticks while `f` runs: how long the main thread was blocked. */
 async function withStallProbe<T>(f: () => Promise<T>): Promise<[T, number]> {
@@ -161,6 +138,34 @@ async function main() {
   }
   const peer = peerAppendFsync();
   out(`| peer: \`appendFileSync\` + \`fsyncSync\` loop | ${fmt(peer)} | ${fmt(peer)} | 1 | | |`);
+  out();
+
+  // --- the journal + runner path ----------------------------------------------------------------------
+  out("### Journal + execute-ahead runner, trivial core (200 000 commands per run, median of 3)");
+  out();
+  out(
+    "`engine/bench/runner-path.ts`: append → group commit → the `EngineRunner` applies ahead → publish once " +
+      "durable, with a core that emits one event per command (and, last row, busy-waits 3 µs per command: " +
+      "a runner slower than the appends, no window — an overload). CPU: the whole process, per command.",
+  );
+  out();
+  out("| commands per append | core µs/cmd | CPU µs/cmd | records per group | read back + decoded |");
+  out("|---:|---:|---:|---:|---:|");
+  for (const [per, core] of [
+    [16, 0],
+    [256, 0],
+    [1024, 3],
+  ] as const) {
+    const runs: PathRun[] = [];
+    for (let k = 0; k < 3; k++) runs.push(await runnerPath(200_000, per, core));
+    const mid = (f: (r: PathRun) => number) => runs.map(f).sort((a, b) => a - b)[1]!;
+    out(
+      `| ${per} | ${core} | ${fmt(
+        mid((r) => r.cpuMicros),
+        2,
+      )} | ${fmt(200_000 / mid((r) => r.groups))} | ${fmt(mid((r) => r.decoded))} |`,
+    );
+  }
   out();
 
   // --- replay and verify -----------------------------------------------------------------------------

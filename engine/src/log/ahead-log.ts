@@ -6,9 +6,15 @@ import type { LoggedCommand } from "@perpx/shared/commands";
 export interface AheadLog {
   /** seq of the last appended command (durable or not) */
   appendedSeq(): number;
-  /** Appended commands with seq ≥ from (durable or not), in order, at most `max`; from memory only. */
+  /**
+   * Appended commands with seq ≥ from (durable or not), in order, at most `max`; from memory only. Durable
+   * ones only while the log still holds them (none: the caller reads them back with read()).
+   */
   readAhead(from: number, max: number): LoggedCommand[];
-  /** Resolves when a command with seq > after is appended (or after timeoutMs with false). */
+  /**
+   * Resolves true at once when a command with seq > after is appended, else at the next append (callers
+   * re-check what they need), or false after timeoutMs.
+   */
   waitAppended(after: number, timeoutMs: number): Promise<boolean>;
   /** Called synchronously each time the durable seq advances, before the appends' promises settle. */
   onDurable(fn: (durableSeq: number) => void): () => void;

@@ -6,101 +6,17 @@
 import assert from "node:assert/strict";
 import { cpSync, rmSync } from "node:fs";
 import { test } from "node:test";
-import type { Command, LoggedCommand } from "@perpx/shared/commands";
+import type { LoggedCommand } from "@perpx/shared/commands";
 import type { EngineEvent } from "@perpx/shared/events";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
 import { JournalError } from "../../src/log/journal/journal-error.js";
-import { type JournalFile, type JournalIo, nodeIo } from "../../src/log/journal/journal-io.js";
 import { OrderBook } from "../../src/matcher/order-book.js";
 import { type EmbeddedEngine, openEmbeddedEngine } from "../../src/runtime/embedded-engine.js";
 import { EngineRunner, RollbackError } from "../../src/runtime/engine-runner.js";
 import { InThreadMatchPort } from "../../src/sequencer/match-port.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
-import { Rng, randomSession } from "../support/random-session.js";
+import { cleanReplay, type Gate, gate, gatedIo, stream, turn, until } from "./ahead-helpers.js";
 import { tempDir } from "./helpers.js";
-
-/** fsyncs wait for `hold` while it is set; `fail` makes the next fsync throw EIO. */
-interface Gate {
-  hold: Promise<void> | null;
-  fail: boolean;
-}
-
-function gatedIo(g: Gate): JournalIo {
-  return {
-    ...nodeIo,
-    async open(path, mode) {
-      const real = await nodeIo.open(path, mode);
-      const file: JournalFile = {
-        write: (buf, off, len, pos) => real.write(buf, off, len, pos),
-        async datasync() {
-          while (g.hold) await g.hold;
-          if (g.fail) {
-            g.fail = false;
-            const e: NodeJS.ErrnoException = new Error("EIO: injected");
-            e.code = "EIO";
-            throw e;
-          }
-          return real.datasync();
-        },
-        truncate: (len) => real.truncate(len),
-        close: () => real.close(),
-      };
-      return file;
-    },
-  };
-}
-
-function gate(): Gate & { close: () => void; open: () => void } {
-  let release: () => void = () => undefined;
-  const g: Gate & { close: () => void; open: () => void } = {
-    hold: null,
-    fail: false,
-    close() {
-      g.hold = new Promise<void>((r) => {
-        release = r;
-      });
-    },
-    open() {
-      g.hold = null;
-      release();
-    },
-  };
-  return g;
-}
-
-/** A seeded command stream (the random session of the sequencer tests: orders, trades, liquidations). */
-function stream(n: number, seed: number): Command[] {
-  const gen = new Sequencer({ matcher: new InThreadMatchPort((id) => new OrderBook(id)) });
-  const out: Command[] = [];
-  const scratch: EngineEvent[] = [];
-  randomSession(new Rng(seed), n, gen, (cmd) => {
-    out.push(cmd);
-    gen.apply({ seq: out.length, cmd }, scratch);
-    scratch.length = 0;
-  });
-  return out;
-}
-
-/** Events and state hash of a fresh sequencer fed the durable journal from seq 1. */
-async function cleanReplay(
-  log: JournalCommandLog,
-): Promise<{ events: EngineEvent[]; hash: string; last: number }> {
-  const s = new Sequencer({ matcher: new InThreadMatchPort((id) => new OrderBook(id)) });
-  const events: EngineEvent[] = [];
-  for (;;) {
-    const batch = await log.read(s.lastSeq + 1, 4096);
-    if (batch.length === 0) break;
-    for (const c of batch) s.apply(c, events);
-  }
-  return { events, hash: s.stateHash(), last: s.lastSeq };
-}
-
-const turn = () => new Promise<void>((r) => setImmediate(r));
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 20_000 && !cond(); i++) await turn();
-  assert.ok(cond(), `timed out waiting for ${what}`);
-}
 
 interface Published {
   events: EngineEvent[];

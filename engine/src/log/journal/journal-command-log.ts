@@ -15,7 +15,8 @@
 // them before their fsync, as long as it publishes a command's results only once it is durable
 // (onDurable) and throws away everything it applied past the durable seq when a group fails (onRollback:
 // the failed seqs are reused by the next appends). append() takes ownership of its command objects: a
-// caller must not change them afterwards.
+// caller must not change them afterwards. A runner that fell behind the disk still gets the objects of
+// durable groups it has not taken (held-batches.ts); waiting for appends: append-wait.ts.
 
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -23,10 +24,17 @@ import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { AheadLog } from "../ahead-log.js";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
+import { AppendSignal, DurableWaiters } from "./append-wait.js";
 import { lockDir } from "./dir-lock.js";
+import { HeldBatches, takeFrom } from "./held-batches.js";
 import { corrupt, JournalError, unavailable } from "./journal-error.js";
 import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
-import type { JournalOptions, JournalStats } from "./journal-options.js";
+import {
+  type JournalOptions,
+  type JournalStats,
+  type WriteOptions,
+  writeDefaults,
+} from "./journal-options.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
 import { type RecoveryReport, recoverDirectory } from "./recovery.js";
 import { findSegment, readSegment, type SegmentInfo } from "./segment-reader.js";
@@ -35,13 +43,11 @@ import { TailCache } from "./tail-cache.js";
 
 export type { JournalOptions, JournalStats } from "./journal-options.js";
 
-interface Waiter {
-  after: number;
-  resolve: (ok: boolean) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 const MiB = 1024 * 1024;
+/** durable commands kept for a runner that fell behind the disk (execute-ahead: HeldBatches), at most */
+const HELD_RECORDS = 16_384;
+const RESOLVED_TRUE = Promise.resolve(true);
+const RESOLVED_FALSE = Promise.resolve(false);
 
 export class JournalCommandLog implements CommandLog, AheadLog {
   private readonly counters: Omit<JournalStats, keyof WriterCounters> = {
@@ -61,15 +67,17 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private inFlight: AppendBatch | null = null;
   private readonly durableFns = new Set<(seq: number) => void>();
   private readonly rollbackFns = new Set<(seq: number) => void>();
-  private appendWaiters: Array<() => void> = [];
+  private readonly appended = new AppendSignal();
+  /** durable groups the runner has not taken yet (execute-ahead) */
+  private readonly held: HeldBatches;
   private flushing: Promise<void> | null = null;
   /** capacity of the next group's buffer: the last sealed group's size (4 KiB … maxGroupBytes) */
   private groupBytesHint = 4096;
   private scheduled = false;
   private closed = false;
   private broken: JournalError | null = null;
-  private waiters: Waiter[] = [];
-  private readonly opts: Required<Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads">>;
+  private readonly waiters = new DurableWaiters();
+  private readonly opts: WriteOptions;
 
   private constructor(
     readonly dir: string,
@@ -83,15 +91,9 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     private readonly unlock: () => Promise<void>,
     options: JournalOptions,
   ) {
-    this.opts = {
-      segmentBytes: options.segmentBytes ?? 64 * MiB,
-      maxGroupDelayMs: options.maxGroupDelayMs ?? 0,
-      maxGroupRecords: options.maxGroupRecords ?? 4096,
-      maxGroupBytes: options.maxGroupBytes ?? MiB,
-      tailCacheRecords: options.tailCacheRecords ?? 65_536,
-      indexEvery: options.indexEvery ?? 1024,
-    };
+    this.opts = writeDefaults(options);
     this.cache = new TailCache(this.opts.tailCacheRecords);
+    this.held = new HeldBatches(HELD_RECORDS);
     this.durableSeq = recovery.lastSeq;
     this.nextSeq = recovery.lastSeq + 1;
   }
@@ -153,7 +155,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       batch.calls.push({ firstSeq: this.nextSeq, count: cmds.length, resolve, reject });
       this.nextSeq += cmds.length;
       this.counters.appends++;
-      if (this.appendWaiters.length > 0) this.wakeAppendWaiters();
+      this.appended.wake();
       if (batch.count >= this.opts.maxGroupRecords || batch.len >= this.opts.maxGroupBytes) this.seal();
       this.kick();
     });
@@ -193,33 +195,27 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     return this.nextSeq - 1;
   }
 
+  /**
+   * The appended objects from `from` on: durable groups not taken yet (HeldBatches), then the groups
+   * being written, queued and open. One reader: what it asks for and gets decides what is held.
+   */
   readAhead(from: number, max: number): LoggedCommand[] {
     const out: LoggedCommand[] = [];
-    if (from <= this.durableSeq || from >= this.nextSeq) return out;
-    const batches = [this.inFlight, ...this.queue, this.openBatch];
-    for (const b of batches) {
-      if (!b || b.count === 0 || b.lastSeq < from) continue;
-      for (let i = Math.max(0, from - b.firstSeq); i < b.count && out.length < max; i++) out.push(b.cmds[i]!);
-      if (out.length >= max) break;
-    }
+    this.held.release(from);
+    this.held.tookUpTo(from - 1);
+    if (from >= this.nextSeq || (from <= this.durableSeq && from < this.held.firstSeq)) return out;
+    this.held.read(from, max, out);
+    takeFrom(this.inFlight, from, max, out);
+    for (const b of this.queue) takeFrom(b, from, max, out);
+    takeFrom(this.openBatch, from, max, out);
+    if (out.length > 0) this.held.tookUpTo(out[out.length - 1]!.seq);
     return out;
   }
 
   waitAppended(after: number, timeoutMs: number): Promise<boolean> {
-    if (this.nextSeq - 1 > after) return Promise.resolve(true);
-    if (this.closed || timeoutMs <= 0) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        const i = this.appendWaiters.indexOf(wake);
-        if (i >= 0) this.appendWaiters.splice(i, 1);
-        resolve(false);
-      }, timeoutMs);
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.appendWaiters.push(wake);
-    });
+    if (this.nextSeq - 1 > after) return RESOLVED_TRUE;
+    if (this.closed) return RESOLVED_FALSE;
+    return this.appended.wait(timeoutMs);
   }
 
   onDurable(fn: (durableSeq: number) => void): () => void {
@@ -232,27 +228,10 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     return () => this.rollbackFns.delete(fn);
   }
 
-  private wakeAppendWaiters(): void {
-    const list = this.appendWaiters;
-    this.appendWaiters = [];
-    for (const w of list) w();
-  }
-
   waitFor(after: number, timeoutMs: number): Promise<boolean> {
     if (this.durableSeq > after) return Promise.resolve(true);
     if (this.closed || timeoutMs <= 0) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const w: Waiter = {
-        after,
-        resolve,
-        timer: setTimeout(() => {
-          const i = this.waiters.indexOf(w);
-          if (i >= 0) this.waiters.splice(i, 1);
-          resolve(false);
-        }, timeoutMs),
-      };
-      this.waiters.push(w);
-    });
+    return this.waiters.wait(after, timeoutMs);
   }
 
   /** Flushes what was appended, then closes the files. Later appends reject with LOG_UNAVAILABLE. */
@@ -267,12 +246,9 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     } finally {
       await this.unlock();
     }
-    for (const w of this.waiters) {
-      clearTimeout(w.timer);
-      w.resolve(false);
-    }
-    this.waiters = [];
-    this.wakeAppendWaiters();
+    this.waiters.close();
+    this.appended.close();
+    this.held.clear();
   }
 
   /** Counters since open (group commit effectiveness: records / groups, fsyncs). */
@@ -314,19 +290,37 @@ export class JournalCommandLog implements CommandLog, AheadLog {
 
   /** The flush loop: one batch at a time; what accumulated meanwhile goes in the next group. */
   private async drain(): Promise<void> {
-    for (;;) {
-      if (this.queue.length === 0) this.seal();
-      // the queue holds one or two batches: shift() on it costs nothing
-      const batch = this.queue.shift();
-      if (!batch) break;
-      this.inFlight = batch;
-      await this.commit(batch);
-      this.inFlight = null;
+    let batch = this.nextGroup();
+    let writing = batch ? this.commit(batch) : null;
+    while (batch && writing) {
+      const done = batch;
+      const durable = await writing;
+      if (durable) this.recordDurable(done);
+      // the next group's write is issued before the durable one is announced: publishing its results
+      // (the runner's subscribers) and resolving its callers overlap that write instead of delaying it
+      batch = this.nextGroup();
+      writing = batch ? this.commit(batch) : null;
+      if (!durable) continue;
+      this.announceDurable(done);
+      if (batch) continue;
+      // appended while it was announced (a subscriber or callback that appends at once)
+      batch = this.nextGroup();
+      writing = batch ? this.commit(batch) : null;
     }
     this.flushing = null;
   }
 
-  private async commit(batch: AppendBatch): Promise<void> {
+  /** The next group to write (the open one when nothing is queued), now in flight. */
+  private nextGroup(): AppendBatch | undefined {
+    if (this.queue.length === 0) this.seal();
+    // the queue holds one or two batches: shift() on it costs nothing
+    const batch = this.queue.shift();
+    if (batch) this.inFlight = batch;
+    return batch;
+  }
+
+  /** Writes and fsyncs `batch`: true once durable; false when it failed (failFrom has run). */
+  private async commit(batch: AppendBatch): Promise<boolean> {
     try {
       const w = this.writer;
       if (w.size > SEGMENT_HEADER_BYTES && w.size + batch.len > this.opts.segmentBytes)
@@ -334,9 +328,9 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       await this.writer.append(batch.buf, batch.len);
     } catch (e) {
       this.failFrom(batch, JournalError.is(e) ? e : unavailable(`journal write failed: ${String(e)}`, e));
-      return;
+      return false;
     }
-    this.applyDurable(batch);
+    return true;
   }
 
   private async rotate(batch: AppendBatch): Promise<void> {
@@ -351,8 +345,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     this.counters.rotations++;
   }
 
-  /** The batch is durable: index it, cache it, publish the new last seq, resolve its callers. */
-  private applyDurable(batch: AppendBatch): void {
+  /** The batch is durable: index it, cache it, advance the durable seq (before the next write starts). */
+  private recordDurable(batch: AppendBatch): void {
     const seg = this.segments[this.segments.length - 1]!;
     const base = this.writer.size - batch.len;
     // the cache keeps the group's buffer alive: trim a mostly-empty one (a lone small append in 4 KiB)
@@ -374,13 +368,19 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     this.counters.records += batch.count;
     if (batch.count > this.counters.maxGroupRecords) this.counters.maxGroupRecords = batch.count;
     this.inFlight = null;
+    this.held.add(batch);
+  }
+
+  /** The batch is durable: tell the execute-ahead runner, resolve its callers and waitFor's waiters. */
+  private announceDurable(batch: AppendBatch): void {
     for (const fn of this.durableFns) fn(batch.lastSeq);
     for (const c of batch.calls) {
       const seqs = new Array<number>(c.count);
       for (let i = 0; i < c.count; i++) seqs[i] = c.firstSeq + i;
       c.resolve(seqs);
     }
-    this.notifyWaiters();
+    batch.calls.length = 0; // a held batch keeps no callers' closures alive
+    this.waiters.notify(batch.lastSeq);
   }
 
   /** Rejects `batch` and every batch behind it; seqs restart after the last durable one. */
@@ -397,18 +397,6 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     if (this.writer.isBroken) this.broken = err;
     // before any rejection handler can append again (they run as microtasks, after this returns)
     for (const fn of this.rollbackFns) fn(this.durableSeq);
-  }
-
-  private notifyWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const keep: Waiter[] = [];
-    for (const w of this.waiters) {
-      if (this.durableSeq > w.after) {
-        clearTimeout(w.timer);
-        w.resolve(true);
-      } else keep.push(w);
-    }
-    this.waiters = keep;
   }
 }
 

@@ -26,6 +26,22 @@ export interface JournalOptions {
   onWarning?: (msg: string) => void;
 }
 
+/** The options the writing side uses, defaults applied. */
+export type WriteOptions = Required<Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads">>;
+
+const MiB = 1024 * 1024;
+
+export function writeDefaults(o: JournalOptions): WriteOptions {
+  return {
+    segmentBytes: o.segmentBytes ?? 64 * MiB,
+    maxGroupDelayMs: o.maxGroupDelayMs ?? 0,
+    maxGroupRecords: o.maxGroupRecords ?? 4096,
+    maxGroupBytes: o.maxGroupBytes ?? MiB,
+    tailCacheRecords: o.tailCacheRecords ?? 65_536,
+    indexEvery: o.indexEvery ?? 1024,
+  };
+}
+
 export interface JournalStats extends WriterCounters {
   /** append() calls accepted (encoded into a group) */
   appends: number;
