@@ -80,6 +80,24 @@ class LevelSet {
   /** [price, qty] pairs, best first (bids: descending prices, asks: ascending): fresh arrays (the event's). */
   sorted(desc: boolean): [number, number][] {
     const n = this.count;
+    // one or two levels (almost every command): array literals of exactly that size, not a push-grown
+    // backing store of 16 slots
+    if (n === 0) return [];
+    const p = this.prices;
+    const q = this.qtys;
+    if (n === 1) return [[p[0]!, q[0]!]];
+    if (n === 2) {
+      const firstBest = desc ? p[0]! > p[1]! : p[0]! < p[1]!;
+      return firstBest
+        ? [
+            [p[0]!, q[0]!],
+            [p[1]!, q[1]!],
+          ]
+        : [
+            [p[1]!, q[1]!],
+            [p[0]!, q[0]!],
+          ];
+    }
     const out: [number, number][] = []; // packed (not `new Array(n)`, which is holey for its readers)
     for (let i = 0; i < n; i++) out.push([this.prices[i]!, this.qtys[i]!]);
     if (n > 16) out.sort(desc ? byPriceDesc : byPriceAsc);
