@@ -21,7 +21,8 @@ import type { MatchPort } from "./match-port.js";
 import type { OrderCommands } from "./order-commands.js";
 import {
   budgetOf,
-  crossLevels,
+  type CrossLevels,
+  crossLevelsInto,
   isLiquidatable,
   isWarned,
   levelOf,
@@ -53,6 +54,8 @@ export class RiskEngine {
   private readonly targetKeys = new Set<string>();
   private readonly fired: TriggerOrder[] = [];
   private readonly crossed: number[] = [];
+  /** scratch of `check` */
+  private readonly levels: CrossLevels = { marginBalance: 0, maintMargin: 0, count: 0 };
 
   constructor(
     private readonly st: SequencerState,
@@ -160,7 +163,7 @@ export class RiskEngine {
     this.liquidator.stats.checks++;
     const list = positionsOf(acc);
     for (let i = 0; i < list.length; i++) this.index.remove(list[i]!);
-    const lv = crossLevels(st, acc);
+    const lv = crossLevelsInto(st, acc, this.levels);
     if (lv.count > 0) {
       const mb = lv.marginBalance;
       const mm = lv.maintMargin;
