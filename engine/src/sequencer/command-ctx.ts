@@ -241,7 +241,7 @@ export class CommandCtx {
     const positions = this.positions;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
-      const acc = st.accounts.get(p.userId)!;
+      const acc = p.acc;
       out.push({
         ev: Ev.POSITION,
         seq,

@@ -7,7 +7,7 @@ import { notionalFactor } from "@perpx/shared/domain";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import { seededRandom } from "../util/prng.js";
 import { recoverKeyBig, recoverKeyOf, riskKeyBig, riskKeyOf, WARN_DEN, WARN_NUM } from "./risk-index.js";
-import { newPosition, newSymbolState } from "./state.js";
+import { newAccount, newPosition, newSymbolState } from "./state.js";
 
 /** A random integer in [0, 10^digits) with `digits` itself uniform in [0, maxDigits]: every magnitude. */
 function anyInt(rnd: () => number, maxDigits: number): number {
@@ -21,7 +21,7 @@ test("risk and recovery keys: the number paths equal the BigInt definitions", ()
   for (const inst of DEFAULT_INSTRUMENTS) {
     const sym = newSymbolState(inst, notionalFactor(inst));
     for (let i = 0; i < 20_000; i++) {
-      const p = newPosition(1, inst);
+      const p = newPosition(newAccount(1), inst);
       const q = 1 + anyInt(rnd, 15);
       p.qty = rnd() < 0.5 ? q : -q;
       sym.markPrice = 1 + anyInt(rnd, 10);

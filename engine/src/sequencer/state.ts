@@ -49,6 +49,8 @@ export interface RiskItem extends HeapItem {
 /** Per user per symbol: settings, the position and the user's open orders in that symbol. */
 export interface Position {
   readonly userId: number;
+  /** the account holding it (a link: positions are never moved or removed) */
+  readonly acc: Account;
   readonly symbolId: number;
   /** signed size, qty units (long > 0) */
   qty: number;
@@ -94,9 +96,11 @@ export interface Position {
   owner: Account | null;
 }
 
-export function newPosition(userId: number, inst: Instrument): Position {
+export function newPosition(acc: Account, inst: Instrument): Position {
+  const userId = acc.userId;
   return {
     userId,
+    acc,
     symbolId: inst.symbolId,
     qty: 0,
     entryValue: 0,
@@ -229,6 +233,12 @@ export interface OpenOrder {
   openLoss: number;
   rejectReason: number;
   readonly createTime: number;
+  /**
+   * Its owner's position record in the symbol (a link, not state: never encoded), set when the order is
+   * registered (open or untriggered) so settlement needs no lookup per fill; null before that and for
+   * the engine's own liquidation / ADL orders.
+   */
+  pos: Position | null;
 }
 
 /**
@@ -346,7 +356,7 @@ export class SequencerState {
   position(account: Account, sym: SymbolState): Position {
     let p = account.positions.get(sym.inst.symbolId);
     if (p === undefined) {
-      p = newPosition(account.userId, sym.inst);
+      p = newPosition(account, sym.inst);
       account.positions.set(sym.inst.symbolId, p);
       // flat, no orders: all its cached figures are 0, so the account's totals stay valid
       if (account.mValid) p.owner = account;
