@@ -16,15 +16,24 @@
 // Invariant (the randomized tests compare after every command): for every account,
 //   availableOf(st, acc) === crossRisk(st, acc).available.
 import { MarginType } from "@perpx/shared/domain";
-import { positionOrderMargin } from "./account-risk.js";
-import { initialMargin, notionalOf, unrealizedPnl } from "./margin.js";
+import { initialMargin, notionalOf, sideOrderMargin, unrealizedPnl } from "./margin.js";
 import type { Account, Position, SequencerState } from "./state.js";
 import { positionsOf } from "./state.js";
 
 /** Re-derives one position's shares (order margin; UPnL and IM at mark when cross and open). */
 function refresh(st: SequencerState, p: Position): void {
   const sym = st.symbols.get(p.symbolId)!;
-  p.mOm = p.buy.qty !== 0 || p.sell.qty !== 0 ? positionOrderMargin(p, sym.factor) : 0;
+  const q = p.qty;
+  if (p.buy.qty !== 0 || p.sell.qty !== 0) {
+    // account-risk.ts positionOrderMargin, with its two sides kept (pre-trade.ts reuses the unchanged one)
+    p.mOmBuy = sideOrderMargin(p.buy, q < 0 ? -q : 0, p.leverage, sym.factor);
+    p.mOmSell = sideOrderMargin(p.sell, q > 0 ? q : 0, p.leverage, sym.factor);
+    p.mOm = p.mOmBuy + p.mOmSell;
+  } else {
+    p.mOmBuy = 0;
+    p.mOmSell = 0;
+    p.mOm = 0;
+  }
   if (p.qty !== 0 && p.marginType === MarginType.CROSSED) {
     const mark = sym.markPrice;
     p.mUpnl = unrealizedPnl(p.qty, p.entryValue, mark, sym.factor);
@@ -79,7 +88,7 @@ export function availableOf(st: SequencerState, acc: Account): number {
 
 /**
  * availableOf for a check about one of the account's positions: afterwards `pos.mOm` is its current
- * order margin (positionOrderMargin).
+ * order margin (account-risk.ts positionOrderMargin), `pos.mOmBuy` / `pos.mOmSell` its two sides.
  */
 export function availableFor(st: SequencerState, acc: Account, pos: Position): number {
   if (pos.owner !== acc) acc.mValid = false; // not yet in the totals (restored account): full rebuild

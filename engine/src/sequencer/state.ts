@@ -91,6 +91,9 @@ export interface Position {
    */
   mStale: boolean;
   mOm: number;
+  /** the two sides of mOm (buy orders, sell orders; each with its reduce allowance) */
+  mOmBuy: number;
+  mOmSell: number;
   mUpnl: number;
   mIm: number;
   owner: Account | null;
@@ -119,6 +122,8 @@ export function newPosition(acc: Account, inst: Instrument): Position {
     ctxStamp: 0,
     mStale: false,
     mOm: 0,
+    mOmBuy: 0,
+    mOmSell: 0,
     mUpnl: 0,
     mIm: 0,
     owner: null,
@@ -299,6 +304,17 @@ export interface SymbolState {
    */
   readonly basis: number[];
   basisHead: number;
+  /**
+   * Derived, never encoded (pre-trade.ts): the limit-price band [bandLo, bandHi] of mark `bandMark` at
+   * band rate `bandRate` (bandMark −1 = none yet), and the MAX_POSITION cap per leverage (`caps[lev]`)
+   * of the instrument object `capsInst`.
+   */
+  bandMark: number;
+  bandRate: number;
+  bandLo: number;
+  bandHi: number;
+  capsInst: Instrument | null;
+  caps: number[];
 }
 
 /** Basis samples in the Price2 moving average (SPEC §6). */
@@ -318,6 +334,12 @@ export function newSymbolState(inst: Instrument, factor: number): SymbolState {
     premiumCount: 0,
     basis: [],
     basisHead: 0,
+    bandMark: -1,
+    bandRate: 0,
+    bandLo: 0,
+    bandHi: 0,
+    capsInst: null,
+    caps: [],
   };
 }
 
