@@ -18,31 +18,33 @@
 import { MarginType } from "@perpx/shared/domain";
 import { initialMargin, notionalOf, sideOrderMargin, unrealizedPnl } from "./margin.js";
 import type { Account, Position, SequencerState } from "./state.js";
-import { positionsOf } from "./state.js";
+import { positionsOf, STALE_ALL, STALE_BUY, STALE_SELL } from "./state.js";
 
-/** Re-derives one position's shares (order margin; UPnL and IM at mark when cross and open). */
-function refresh(st: SequencerState, p: Position): void {
+/**
+ * Re-derives the position's shares named by `what` (STALE_* bits): a side's order margin when only its
+ * orders changed (the other side, the UPnL and IM cannot have moved: same size, leverage and mark
+ * stamp), everything for STALE_ALL.
+ */
+function refresh(st: SequencerState, p: Position, what: number): void {
   const sym = st.symbols.get(p.symbolId)!;
   const q = p.qty;
-  if (p.buy.qty !== 0 || p.sell.qty !== 0) {
-    // account-risk.ts positionOrderMargin, with its two sides kept (pre-trade.ts reuses the unchanged one)
-    p.mOmBuy = sideOrderMargin(p.buy, q < 0 ? -q : 0, p.leverage, sym.factor);
-    p.mOmSell = sideOrderMargin(p.sell, q > 0 ? q : 0, p.leverage, sym.factor);
-    p.mOm = p.mOmBuy + p.mOmSell;
-  } else {
-    p.mOmBuy = 0;
-    p.mOmSell = 0;
-    p.mOm = 0;
+  // account-risk.ts positionOrderMargin, its two sides kept apart (pre-trade.ts reuses the unchanged one)
+  if ((what & STALE_BUY) !== 0)
+    p.mOmBuy = p.buy.qty !== 0 ? sideOrderMargin(p.buy, q < 0 ? -q : 0, p.leverage, sym.factor) : 0;
+  if ((what & STALE_SELL) !== 0)
+    p.mOmSell = p.sell.qty !== 0 ? sideOrderMargin(p.sell, q > 0 ? q : 0, p.leverage, sym.factor) : 0;
+  p.mOm = p.mOmBuy + p.mOmSell;
+  if (what === STALE_ALL) {
+    if (q !== 0 && p.marginType === MarginType.CROSSED) {
+      const mark = sym.markPrice;
+      p.mUpnl = unrealizedPnl(q, p.entryValue, mark, sym.factor);
+      p.mIm = initialMargin(notionalOf(mark, q, sym.factor), p.leverage);
+    } else {
+      p.mUpnl = 0;
+      p.mIm = 0;
+    }
   }
-  if (p.qty !== 0 && p.marginType === MarginType.CROSSED) {
-    const mark = sym.markPrice;
-    p.mUpnl = unrealizedPnl(p.qty, p.entryValue, mark, sym.factor);
-    p.mIm = initialMargin(notionalOf(mark, p.qty, sym.factor), p.leverage);
-  } else {
-    p.mUpnl = 0;
-    p.mIm = 0;
-  }
-  p.mStale = false;
+  p.mStale = 0;
 }
 
 /** Recomputes every share and the sums of the account at the current marks. */
@@ -52,7 +54,7 @@ function rebuild(st: SequencerState, acc: Account): void {
   let im = 0;
   for (const p of positionsOf(acc)) {
     p.owner = acc;
-    refresh(st, p);
+    refresh(st, p, STALE_ALL);
     om += p.mOm;
     upnl += p.mUpnl;
     im += p.mIm;
@@ -76,7 +78,7 @@ export function availableOf(st: SequencerState, acc: Account): number {
         acc.mOm -= p.mOm;
         acc.mUpnl -= p.mUpnl;
         acc.mIm -= p.mIm;
-        refresh(st, p);
+        refresh(st, p, p.mStale);
         acc.mOm += p.mOm;
         acc.mUpnl += p.mUpnl;
         acc.mIm += p.mIm;

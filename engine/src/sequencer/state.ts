@@ -86,10 +86,11 @@ export interface Position {
   ctxStamp: number;
   /**
    * Derived margin figures (margin-cache.ts; not state, never encoded): this position's order margin,
-   * and — cross, open — its UPnL and IM at mark; `mStale` = to be recomputed. `owner` is the account
+   * and — cross, open — its UPnL and IM at mark; `mStale` = what is to be recomputed (STALE_* bits, 0 =
+   * current). `owner` is the account
    * whose running totals include them (null until the account's first full computation).
    */
-  mStale: boolean;
+  mStale: number;
   mOm: number;
   /** the two sides of mOm (buy orders, sell orders; each with its reduce allowance) */
   mOmBuy: number;
@@ -120,7 +121,7 @@ export function newPosition(acc: Account, inst: Instrument): Position {
     recoverItem: { heapIndex: -1, key: 0, userId },
     marginCalled: false,
     ctxStamp: 0,
-    mStale: false,
+    mStale: 0,
     mOm: 0,
     mOmBuy: 0,
     mOmSell: 0,
@@ -130,13 +131,20 @@ export function newPosition(acc: Account, inst: Instrument): Position {
   };
 }
 
+/** Position.mStale bits: the buy side's order margin, the sell side's, everything (size, entry, …). */
+export const STALE_BUY = 1;
+export const STALE_SELL = 2;
+export const STALE_ALL = 7;
+
 /**
- * A figure the margin cache derives from this position (side aggregates, size, entry value, leverage,
- * margin type) changed: call after every such change (margin-cache.ts).
+ * A figure the margin cache derives from this position changed: call after every such change
+ * (margin-cache.ts). `what`: STALE_BUY / STALE_SELL when only that side's order aggregates changed,
+ * else STALE_ALL (size, entry value, leverage, margin type).
  */
-export function staleMargin(pos: Position): void {
-  if (pos.mStale) return;
-  pos.mStale = true;
+export function staleMargin(pos: Position, what: number = STALE_ALL): void {
+  const was = pos.mStale;
+  pos.mStale = was | what;
+  if (was !== 0) return;
   const acc = pos.owner;
   if (acc?.mValid) acc.mStaleList.push(pos);
 }
@@ -275,7 +283,7 @@ export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1):
   s.qtyPrice += mul(q, o.bookPrice);
   s.qtyLoss += mul(q, o.openLoss);
   if (o.reduceOnly) s.roQty += q;
-  staleMargin(pos);
+  staleMargin(pos, o.side === S.BUY ? STALE_BUY : STALE_SELL);
 }
 
 /** Per instrument: the definition and the prices the sequencer keeps. */
