@@ -63,8 +63,8 @@ function rebuild(st: SequencerState, acc: Account): void {
   acc.mUpnl = upnl;
   acc.mIm = im;
   acc.mStamp = st.markStamp;
-  const list = acc.mStaleList;
-  while (list.length > 0) list.pop(); // not `length = 0`: that drops the backing store
+  // every queued position was refreshed above; their `mStaleNext` links are dead (rewritten on a push)
+  acc.mStaleHead = null;
   acc.mValid = true;
 }
 
@@ -72,17 +72,15 @@ function rebuild(st: SequencerState, acc: Account): void {
 export function availableOf(st: SequencerState, acc: Account): number {
   if (!acc.mValid || acc.mStamp !== st.markStamp) rebuild(st, acc);
   else {
-    const list = acc.mStaleList;
-    if (list.length > 0) {
-      for (let p = list.pop(); p !== undefined; p = list.pop()) {
-        acc.mOm -= p.mOm;
-        acc.mUpnl -= p.mUpnl;
-        acc.mIm -= p.mIm;
-        refresh(st, p, p.mStale);
-        acc.mOm += p.mOm;
-        acc.mUpnl += p.mUpnl;
-        acc.mIm += p.mIm;
-      }
+    for (let p = acc.mStaleHead; p !== null; p = acc.mStaleHead) {
+      acc.mStaleHead = p.mStaleNext;
+      acc.mOm -= p.mOm;
+      acc.mUpnl -= p.mUpnl;
+      acc.mIm -= p.mIm;
+      refresh(st, p, p.mStale);
+      acc.mOm += p.mOm;
+      acc.mUpnl += p.mUpnl;
+      acc.mIm += p.mIm;
     }
   }
   return acc.crossWallet + acc.mUpnl - acc.mIm - acc.mOm;

@@ -98,6 +98,8 @@ export interface Position {
   mUpnl: number;
   mIm: number;
   owner: Account | null;
+  /** next position in its owner's stale queue (margin-cache.ts; intrusive: no array per account) */
+  mStaleNext: Position | null;
 }
 
 export function newPosition(acc: Account, inst: Instrument): Position {
@@ -128,6 +130,7 @@ export function newPosition(acc: Account, inst: Instrument): Position {
     mUpnl: 0,
     mIm: 0,
     owner: null,
+    mStaleNext: null,
   };
 }
 
@@ -146,7 +149,10 @@ export function staleMargin(pos: Position, what: number = STALE_ALL): void {
   pos.mStale = was | what;
   if (was !== 0) return;
   const acc = pos.owner;
-  if (acc?.mValid) acc.mStaleList.push(pos);
+  if (acc?.mValid) {
+    pos.mStaleNext = acc.mStaleHead;
+    acc.mStaleHead = pos;
+  }
 }
 
 export interface Account {
@@ -173,7 +179,7 @@ export interface Account {
   readonly positionList: Position[];
   /**
    * Running margin totals (margin-cache.ts; derived, never encoded): Σ order margin, Σ cross UPnL and
-   * Σ cross IM at the marks of `markStamp`; valid when `mValid`; `mStaleList` = positions whose figures
+   * Σ cross IM at the marks of `markStamp`; valid when `mValid`; `mStaleHead` = the queue (linked through Position.mStaleNext) of positions whose figures
    * changed since.
    */
   mValid: boolean;
@@ -181,7 +187,7 @@ export interface Account {
   mOm: number;
   mUpnl: number;
   mIm: number;
-  readonly mStaleList: Position[];
+  mStaleHead: Position | null;
 }
 
 /**
@@ -215,7 +221,7 @@ export function newAccount(userId: number): Account {
     mOm: 0,
     mUpnl: 0,
     mIm: 0,
-    mStaleList: [],
+    mStaleHead: null,
   };
 }
 
