@@ -103,16 +103,32 @@ export class RiskIndex {
     return h;
   }
 
-  /** Takes the position's entries out of its symbol's index. */
-  remove(p: Position): void {
-    if (p.riskItem.heapIndex >= 0) this.removeItem(p.symbolId, p.riskItem);
-    if (p.recoverItem.heapIndex >= 0) this.removeItem(p.symbolId, p.recoverItem);
+  /**
+   * Files the position under its current riskKey (and recoverKey when set) when `keyed`, else takes it
+   * out: an entry already in the right heap is re-keyed in place (O(log n), no remove + push).
+   */
+  file(p: Position, keyed: boolean): void {
+    const long = p.qty > 0;
+    this.fileItem(p.symbolId, p.riskItem, keyed, long, p.riskKey);
+    this.fileItem(p.symbolId, p.recoverItem, keyed && p.recoverKey > 0, !long, p.recoverKey);
   }
 
-  private removeItem(symbolId: number, item: RiskItem): void {
-    const f = this.falls.get(symbolId);
-    if (f?.has(item)) f.remove(item);
-    else this.rises.get(symbolId)!.remove(item);
+  private fileItem(symbolId: number, item: RiskItem, wanted: boolean, falling: boolean, key: number): void {
+    if (item.heapIndex >= 0) {
+      const f = this.falls.get(symbolId);
+      const inFalls = f?.has(item) === true;
+      const h = inFalls ? f! : this.rises.get(symbolId)!;
+      if (wanted && inFalls === falling) {
+        item.key = key;
+        h.update(item);
+        return;
+      }
+      h.remove(item);
+    }
+    if (wanted) {
+      item.key = key;
+      this.heapOf(symbolId, falling).push(item);
+    }
   }
 
   /** Files an open position under its riskKey (and recoverKey when set). */
