@@ -11,6 +11,7 @@ import type { BalanceReason, Side } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
+import { newBookEvent } from "./event-objects.js";
 import type { Account, Position, SequencerState } from "./state.js";
 
 /** Stamps are unique across every CommandCtx in the process, so two sequencers never mistake each other's. */
@@ -273,17 +274,18 @@ export class CommandCtx {
     for (let i = 0; i < this.bookCount; i++) {
       const b = this.books[i]!;
       const sym = st.symbols.get(b.symbolId)!;
-      out.push({
-        ev: Ev.BOOK,
-        seq,
-        ts,
-        symbolId: b.symbolId,
-        firstUpdateId: b.firstUpdateId,
-        lastUpdateId: b.lastUpdateId,
-        prevUpdateId: sym.bookUpdateId,
-        bids: b.bids.sorted(true),
-        asks: b.asks.sorted(false),
-      });
+      out.push(
+        newBookEvent(
+          seq,
+          ts,
+          b.symbolId,
+          b.firstUpdateId,
+          b.lastUpdateId,
+          sym.bookUpdateId,
+          b.bids.sorted(true),
+          b.asks.sorted(false),
+        ),
+      );
       sym.bookUpdateId = b.lastUpdateId;
     }
   }

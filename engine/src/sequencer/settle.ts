@@ -8,6 +8,7 @@ import { Ev, type OrderEvent } from "@perpx/shared/events";
 import { add, mul } from "@perpx/shared/fixed";
 import { PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
 import type { CommandCtx } from "./command-ctx.js";
+import { newOrderEvent } from "./event-objects.js";
 import { applyFill, isolatedFundPrice } from "./fills.js";
 import { feeOf } from "./margin.js";
 import { availableOf } from "./margin-cache.js";
@@ -16,30 +17,7 @@ import type { OpenOrder, Position, SequencerState } from "./state.js";
 import { remainingOf, reserve } from "./state.js";
 
 export function orderEventOf(ctx: CommandCtx, o: OpenOrder): OrderEvent {
-  return {
-    ev: Ev.ORDER,
-    seq: ctx.seq,
-    ts: ctx.ts,
-    orderId: o.orderId,
-    clientOrderId: o.clientOrderId,
-    userId: o.userId,
-    symbolId: o.symbolId,
-    side: o.side,
-    type: o.type,
-    tif: o.tif,
-    status: o.status,
-    price: o.price,
-    stopPrice: o.stopPrice,
-    origQty: o.origQty,
-    executedQty: o.executedQty,
-    cumQuoteUnits: o.cumQuoteUnits,
-    reduceOnly: o.reduceOnly,
-    closePosition: o.closePosition,
-    workingType: o.workingType,
-    stp: o.stp,
-    rejectReason: o.rejectReason,
-    createTime: o.createTime,
-  };
+  return newOrderEvent(ctx.seq, ctx.ts, o);
 }
 
 export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
