@@ -11,7 +11,7 @@ import type { BalanceReason, Side } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
-import { newBookEvent } from "./event-objects.js";
+import { BookEventObject } from "./event-objects.js";
 import type { Account, Position, SequencerState } from "./state.js";
 
 /** Stamps are unique across every CommandCtx in the process, so two sequencers never mistake each other's. */
@@ -275,7 +275,7 @@ export class CommandCtx {
       const b = this.books[i]!;
       const sym = st.symbols.get(b.symbolId)!;
       out.push(
-        newBookEvent(
+        new BookEventObject(
           seq,
           ts,
           b.symbolId,

@@ -19,7 +19,7 @@ import type { OpenOrder } from "./state.js";
 /** `new` on a constructor function whose instances are plain objects of type T. */
 type Make<T, A extends unknown[]> = new (...args: A) => T;
 
-function OrderEventObject(this: OrderEvent, seq: number, ts: number, o: OpenOrder): void {
+function orderEventInit(this: OrderEvent, seq: number, ts: number, o: OpenOrder): void {
   this.ev = Ev.ORDER;
   this.seq = seq;
   this.ts = ts;
@@ -43,15 +43,11 @@ function OrderEventObject(this: OrderEvent, seq: number, ts: number, o: OpenOrde
   this.rejectReason = o.rejectReason;
   this.createTime = o.createTime;
 }
-OrderEventObject.prototype = Object.prototype;
-const NewOrderEvent = OrderEventObject as unknown as Make<OrderEvent, [number, number, OpenOrder]>;
+orderEventInit.prototype = Object.prototype;
+/** `new OrderEventObject(seq, ts, o)`: the OrderEvent of an order's current state (a fresh plain object). */
+export const OrderEventObject = orderEventInit as unknown as Make<OrderEvent, [number, number, OpenOrder]>;
 
-/** The OrderEvent of an order's current state (a fresh plain object). */
-export function newOrderEvent(seq: number, ts: number, o: OpenOrder): OrderEvent {
-  return new NewOrderEvent(seq, ts, o);
-}
-
-function BookEventObject(
+function bookEventInit(
   this: BookEvent,
   seq: number,
   ts: number,
@@ -72,22 +68,12 @@ function BookEventObject(
   this.bids = bids;
   this.asks = asks;
 }
-BookEventObject.prototype = Object.prototype;
-const NewBookEvent = BookEventObject as unknown as Make<
+bookEventInit.prototype = Object.prototype;
+/**
+ * `new BookEventObject(seq, ts, symbolId, firstUpdateId, lastUpdateId, prevUpdateId, bids, asks)`: a
+ * BookEvent (a fresh plain object; `bids` / `asks` become its own).
+ */
+export const BookEventObject = bookEventInit as unknown as Make<
   BookEvent,
   [number, number, number, number, number, number, [number, number][], [number, number][]]
 >;
-
-/** A BookEvent (a fresh plain object; `bids` / `asks` become its own). */
-export function newBookEvent(
-  seq: number,
-  ts: number,
-  symbolId: number,
-  firstUpdateId: number,
-  lastUpdateId: number,
-  prevUpdateId: number,
-  bids: [number, number][],
-  asks: [number, number][],
-): BookEvent {
-  return new NewBookEvent(seq, ts, symbolId, firstUpdateId, lastUpdateId, prevUpdateId, bids, asks);
-}

@@ -8,7 +8,7 @@ import { Ev, type OrderEvent } from "@perpx/shared/events";
 import { add, mul } from "@perpx/shared/fixed";
 import { PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
 import type { CommandCtx } from "./command-ctx.js";
-import { newOrderEvent } from "./event-objects.js";
+import { OrderEventObject } from "./event-objects.js";
 import { applyFill, isolatedFundPrice } from "./fills.js";
 import { feeOf } from "./margin.js";
 import { availableOf } from "./margin-cache.js";
@@ -17,7 +17,7 @@ import type { OpenOrder, Position, SequencerState } from "./state.js";
 import { remainingOf, reserve } from "./state.js";
 
 export function orderEventOf(ctx: CommandCtx, o: OpenOrder): OrderEvent {
-  return newOrderEvent(ctx.seq, ctx.ts, o);
+  return new OrderEventObject(ctx.seq, ctx.ts, o);
 }
 
 export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
