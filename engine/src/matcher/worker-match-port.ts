@@ -123,9 +123,7 @@ class AnswerSink implements MatcherEventSink {
     askQuote: number,
   ): void {
     // the record MatchReport.sample writes for an in-thread book (layout in match-port.ts)
-    const r = this.report!;
-    r.data.push(ReportKind.SAMPLE, bestBid, bestAsk, bidQty, bidQuote, askQty, askQuote, 0, 0);
-    r.count++;
+    this.report!.record(ReportKind.SAMPLE, bestBid, bestAsk, bidQty, bidQuote, askQty, askQuote, 0, 0);
   }
   commandDone(_seq: number): void {}
 }

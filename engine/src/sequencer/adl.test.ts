@@ -19,7 +19,7 @@ test("AdlQueue.best takes victims in the exact ranking's order (ties, near-ties,
     st.symbols.set(1, sym);
     for (let u = 1; u <= 300; u++) {
       const acc = newAccount(u);
-      const p = newPosition(u, BTC);
+      const p = newPosition(acc, BTC);
       // a few shapes repeated: exact ties between accounts, and entries one unit apart (near-ties)
       const shape = Math.floor(r() * 6);
       const qty = [1_000, 1_000, 2_000, 1, 999, 1_001][shape]!;

@@ -11,6 +11,7 @@ import type { BalanceReason, Side } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
+import { BookEventObject } from "./event-objects.js";
 import type { Account, Position, SequencerState } from "./state.js";
 
 /** Stamps are unique across every CommandCtx in the process, so two sequencers never mistake each other's. */
@@ -80,6 +81,24 @@ class LevelSet {
   /** [price, qty] pairs, best first (bids: descending prices, asks: ascending): fresh arrays (the event's). */
   sorted(desc: boolean): [number, number][] {
     const n = this.count;
+    // one or two levels (almost every command): array literals of exactly that size, not a push-grown
+    // backing store of 16 slots
+    if (n === 0) return [];
+    const p = this.prices;
+    const q = this.qtys;
+    if (n === 1) return [[p[0]!, q[0]!]];
+    if (n === 2) {
+      const firstBest = desc ? p[0]! > p[1]! : p[0]! < p[1]!;
+      return firstBest
+        ? [
+            [p[0]!, q[0]!],
+            [p[1]!, q[1]!],
+          ]
+        : [
+            [p[1]!, q[1]!],
+            [p[0]!, q[0]!],
+          ];
+    }
     const out: [number, number][] = []; // packed (not `new Array(n)`, which is holey for its readers)
     for (let i = 0; i < n; i++) out.push([this.prices[i]!, this.qtys[i]!]);
     if (n > 16) out.sort(desc ? byPriceDesc : byPriceAsc);
@@ -223,7 +242,7 @@ export class CommandCtx {
     const positions = this.positions;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
-      const acc = st.accounts.get(p.userId)!;
+      const acc = p.acc;
       out.push({
         ev: Ev.POSITION,
         seq,
@@ -255,17 +274,18 @@ export class CommandCtx {
     for (let i = 0; i < this.bookCount; i++) {
       const b = this.books[i]!;
       const sym = st.symbols.get(b.symbolId)!;
-      out.push({
-        ev: Ev.BOOK,
-        seq,
-        ts,
-        symbolId: b.symbolId,
-        firstUpdateId: b.firstUpdateId,
-        lastUpdateId: b.lastUpdateId,
-        prevUpdateId: sym.bookUpdateId,
-        bids: b.bids.sorted(true),
-        asks: b.asks.sorted(false),
-      });
+      out.push(
+        new BookEventObject(
+          seq,
+          ts,
+          b.symbolId,
+          b.firstUpdateId,
+          b.lastUpdateId,
+          sym.bookUpdateId,
+          b.bids.sorted(true),
+          b.asks.sorted(false),
+        ),
+      );
       sym.bookUpdateId = b.lastUpdateId;
     }
   }

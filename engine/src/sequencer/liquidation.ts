@@ -381,5 +381,6 @@ function engineOrder(
     openLoss: 0,
     rejectReason: 0,
     createTime: ts,
+    pos: null,
   };
 }

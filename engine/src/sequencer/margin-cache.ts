@@ -16,24 +16,35 @@
 // Invariant (the randomized tests compare after every command): for every account,
 //   availableOf(st, acc) === crossRisk(st, acc).available.
 import { MarginType } from "@perpx/shared/domain";
-import { positionOrderMargin } from "./account-risk.js";
-import { initialMargin, notionalOf, unrealizedPnl } from "./margin.js";
+import { initialMargin, notionalOf, sideOrderMargin, unrealizedPnl } from "./margin.js";
 import type { Account, Position, SequencerState } from "./state.js";
-import { positionsOf } from "./state.js";
+import { positionsOf, STALE_ALL, STALE_BUY, STALE_SELL } from "./state.js";
 
-/** Re-derives one position's shares (order margin; UPnL and IM at mark when cross and open). */
-function refresh(st: SequencerState, p: Position): void {
+/**
+ * Re-derives the position's shares named by `what` (STALE_* bits): a side's order margin when only its
+ * orders changed (the other side, the UPnL and IM cannot have moved: same size, leverage and mark
+ * stamp), everything for STALE_ALL.
+ */
+function refresh(st: SequencerState, p: Position, what: number): void {
   const sym = st.symbols.get(p.symbolId)!;
-  p.mOm = p.buy.qty !== 0 || p.sell.qty !== 0 ? positionOrderMargin(p, sym.factor) : 0;
-  if (p.qty !== 0 && p.marginType === MarginType.CROSSED) {
-    const mark = sym.markPrice;
-    p.mUpnl = unrealizedPnl(p.qty, p.entryValue, mark, sym.factor);
-    p.mIm = initialMargin(notionalOf(mark, p.qty, sym.factor), p.leverage);
-  } else {
-    p.mUpnl = 0;
-    p.mIm = 0;
+  const q = p.qty;
+  // account-risk.ts positionOrderMargin, its two sides kept apart (pre-trade.ts reuses the unchanged one)
+  if ((what & STALE_BUY) !== 0)
+    p.mOmBuy = p.buy.qty !== 0 ? sideOrderMargin(p.buy, q < 0 ? -q : 0, p.leverage, sym.factor) : 0;
+  if ((what & STALE_SELL) !== 0)
+    p.mOmSell = p.sell.qty !== 0 ? sideOrderMargin(p.sell, q > 0 ? q : 0, p.leverage, sym.factor) : 0;
+  p.mOm = p.mOmBuy + p.mOmSell;
+  if (what === STALE_ALL) {
+    if (q !== 0 && p.marginType === MarginType.CROSSED) {
+      const mark = sym.markPrice;
+      p.mUpnl = unrealizedPnl(q, p.entryValue, mark, sym.factor);
+      p.mIm = initialMargin(notionalOf(mark, q, sym.factor), p.leverage);
+    } else {
+      p.mUpnl = 0;
+      p.mIm = 0;
+    }
   }
-  p.mStale = false;
+  p.mStale = 0;
 }
 
 /** Recomputes every share and the sums of the account at the current marks. */
@@ -43,7 +54,7 @@ function rebuild(st: SequencerState, acc: Account): void {
   let im = 0;
   for (const p of positionsOf(acc)) {
     p.owner = acc;
-    refresh(st, p);
+    refresh(st, p, STALE_ALL);
     om += p.mOm;
     upnl += p.mUpnl;
     im += p.mIm;
@@ -52,8 +63,8 @@ function rebuild(st: SequencerState, acc: Account): void {
   acc.mUpnl = upnl;
   acc.mIm = im;
   acc.mStamp = st.markStamp;
-  const list = acc.mStaleList;
-  while (list.length > 0) list.pop(); // not `length = 0`: that drops the backing store
+  // every queued position was refreshed above; their `mStaleNext` links are dead (rewritten on a push)
+  acc.mStaleHead = null;
   acc.mValid = true;
 }
 
@@ -61,17 +72,15 @@ function rebuild(st: SequencerState, acc: Account): void {
 export function availableOf(st: SequencerState, acc: Account): number {
   if (!acc.mValid || acc.mStamp !== st.markStamp) rebuild(st, acc);
   else {
-    const list = acc.mStaleList;
-    if (list.length > 0) {
-      for (let p = list.pop(); p !== undefined; p = list.pop()) {
-        acc.mOm -= p.mOm;
-        acc.mUpnl -= p.mUpnl;
-        acc.mIm -= p.mIm;
-        refresh(st, p);
-        acc.mOm += p.mOm;
-        acc.mUpnl += p.mUpnl;
-        acc.mIm += p.mIm;
-      }
+    for (let p = acc.mStaleHead; p !== null; p = acc.mStaleHead) {
+      acc.mStaleHead = p.mStaleNext;
+      acc.mOm -= p.mOm;
+      acc.mUpnl -= p.mUpnl;
+      acc.mIm -= p.mIm;
+      refresh(st, p, p.mStale);
+      acc.mOm += p.mOm;
+      acc.mUpnl += p.mUpnl;
+      acc.mIm += p.mIm;
     }
   }
   return acc.crossWallet + acc.mUpnl - acc.mIm - acc.mOm;
@@ -79,7 +88,7 @@ export function availableOf(st: SequencerState, acc: Account): number {
 
 /**
  * availableOf for a check about one of the account's positions: afterwards `pos.mOm` is its current
- * order margin (positionOrderMargin).
+ * order margin (account-risk.ts positionOrderMargin), `pos.mOmBuy` / `pos.mOmSell` its two sides.
  */
 export function availableFor(st: SequencerState, acc: Account, pos: Position): number {
   if (pos.owner !== acc) acc.mValid = false; // not yet in the totals (restored account): full rebuild

@@ -72,19 +72,26 @@ export const REPORT_STRIDE = 9;
  * `result` is the CancelResult of CANCEL/AMEND or the count of CANCEL_ALL.
  */
 export class MatchReport implements BookSink {
+  /**
+   * The records, `count × REPORT_STRIDE` numbers; slots past that are left over from earlier reports
+   * (kept, not cleared: overwritten in place, so a warm report allocates nothing and clears in O(1)).
+   */
   readonly data: number[] = [];
   count = 0;
   result = 0;
 
   clear(): void {
-    // popped, not `length = 0`: that drops the backing store and every request would allocate it anew
-    const d = this.data;
-    while (d.length > 0) d.pop();
     this.count = 0;
     this.result = 0;
   }
 
-  private push(
+  /** The records only (tests: `data` may hold left-over slots beyond them). */
+  records(): number[] {
+    return this.data.slice(0, this.count * REPORT_STRIDE);
+  }
+
+  /** Appends one record (kind + 8 fields; unused fields 0). */
+  record(
     k: number,
     a: number,
     b: number,
@@ -94,8 +101,23 @@ export class MatchReport implements BookSink {
     f: number,
     g: number,
     h: number,
-  ) {
-    this.data.push(k, a, b, c, d, e, f, g, h);
+  ): void {
+    const data = this.data;
+    const at = this.count * REPORT_STRIDE;
+    if (at + REPORT_STRIDE <= data.length) {
+      data[at] = k;
+      data[at + 1] = a;
+      data[at + 2] = b;
+      data[at + 3] = c;
+      data[at + 4] = d;
+      data[at + 5] = e;
+      data[at + 6] = f;
+      data[at + 7] = g;
+      data[at + 8] = h;
+    } else {
+      // `data` grows by whole records only, so here at === data.length
+      data.push(k, a, b, c, d, e, f, g, h);
+    }
     this.count++;
   }
 
@@ -109,7 +131,7 @@ export class MatchReport implements BookSink {
     qty: number,
     makerRemaining: number,
   ): void {
-    this.push(
+    this.record(
       ReportKind.TRADE,
       makerOrderId,
       makerUserId,
@@ -122,20 +144,20 @@ export class MatchReport implements BookSink {
     );
   }
   removed(orderId: number, userId: number, remaining: number, reason: RemoveReason): void {
-    this.push(ReportKind.REMOVED, orderId, userId, remaining, reason, 0, 0, 0, 0);
+    this.record(ReportKind.REMOVED, orderId, userId, remaining, reason, 0, 0, 0, 0);
   }
   outcome(orderId: number, userId: number, outcome: PlaceOutcome, filled: number, remaining: number): void {
-    this.push(ReportKind.OUTCOME, orderId, userId, outcome, filled, remaining, 0, 0, 0);
+    this.record(ReportKind.OUTCOME, orderId, userId, outcome, filled, remaining, 0, 0, 0);
   }
   level(side: Side, price: number, totalQty: number, updateId: number): void {
-    this.push(ReportKind.LEVEL, side, price, totalQty, updateId, 0, 0, 0, 0);
+    this.record(ReportKind.LEVEL, side, price, totalQty, updateId, 0, 0, 0, 0);
   }
   sample(book: OrderBookApi, maxQuoteUnits: number): void {
     const bid = book.bestBid();
     const ask = book.bestAsk();
     const sell = book.impact(S.SELL, maxQuoteUnits);
     const buy = book.impact(S.BUY, maxQuoteUnits);
-    this.push(
+    this.record(
       ReportKind.SAMPLE,
       Number.isNaN(bid) ? 0 : bid,
       Number.isNaN(ask) ? 0 : ask,

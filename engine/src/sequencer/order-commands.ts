@@ -12,7 +12,7 @@ import { MatchOp, type MatchPort, MatchReport, MatchRequest } from "./match-port
 import { prepareAmend, preparePlace } from "./pre-trade.js";
 import { emitOrder, Settler } from "./settle.js";
 import type { Account, OpenOrder, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
-import { positionOf, remainingOf } from "./state.js";
+import { remainingOf } from "./state.js";
 import { checkTrigger, firesAsMarket, isTriggerType, TriggerBooks } from "./trigger-orders.js";
 
 export class OrderCommands {
@@ -57,6 +57,7 @@ export class OrderCommands {
     const reason = preparePlace(st, acc, pos, sym, cmd, o, this.req);
     if (reason !== RejectReason.NONE) return this.rejectOrder(o, reason);
     st.orders.set(o.orderId, o);
+    o.pos = pos;
     pos.orderIds.add(o.orderId);
     this.execute(sym, pos, o, false);
     return RejectReason.NONE;
@@ -73,6 +74,7 @@ export class OrderCommands {
       reason = RejectReason.MAX_OPEN_ORDERS;
     if (reason !== RejectReason.NONE) return this.rejectOrder(o, reason);
     this.st.triggers.set(o.orderId, o);
+    o.pos = pos;
     pos.triggerIds.add(o.orderId);
     this.triggers.add(o, sym);
     emitOrder(this.ctx, o);
@@ -85,9 +87,9 @@ export class OrderCommands {
    */
   fireTrigger(o: TriggerOrder): void {
     const st = this.st;
-    const acc = st.accounts.get(o.userId)!;
     const sym = st.symbols.get(o.symbolId)!;
-    const pos = positionOf(st, o.userId, o.symbolId);
+    const pos = o.pos!;
+    const acc = pos.acc;
     st.triggers.delete(o.orderId);
     pos.triggerIds.delete(o.orderId);
     o.status = OrderStatus.TRIGGERED;
@@ -144,6 +146,9 @@ export class OrderCommands {
   }
 
   private ownOpenOrder(userId: number, symbolId: number, orderId: number): OpenOrder | RejectReason {
+    const own = this.st.orders.get(orderId) ?? this.st.triggers.get(orderId);
+    // the usual case: an order exists only for a known account and symbol, so the checks below agree
+    if (own !== undefined && own.userId === userId && own.symbolId === symbolId) return own;
     const acc = this.st.accounts.get(userId);
     if (acc === undefined) return RejectReason.UNKNOWN_ACCOUNT;
     if (!this.st.symbols.has(symbolId)) return RejectReason.UNKNOWN_SYMBOL;
@@ -156,9 +161,9 @@ export class OrderCommands {
     const o = this.ownOpenOrder(cmd.userId, cmd.symbolId, cmd.orderId);
     if (typeof o === "number") return o;
     if (o.status === OrderStatus.UNTRIGGERED) return RejectReason.INVALID_PARAMETER; // amend is for LIMIT
-    const acc = this.st.accounts.get(cmd.userId)!;
     const sym = this.st.symbols.get(cmd.symbolId)!;
-    const pos = ownPosition(acc, cmd.symbolId);
+    const pos = o.pos!;
+    const acc = pos.acc;
     const repriced = cmd.price !== o.price;
     const reason = prepareAmend(this.st, acc, pos, sym, cmd, o, this.req);
     if (reason !== RejectReason.NONE) return reason;
@@ -191,14 +196,14 @@ export class OrderCommands {
     req.userId = o.userId;
     req.side = o.side;
     const sym = this.st.symbols.get(cmd.symbolId)!;
-    this.execute(sym, positionOf(this.st, o.userId, o.symbolId), o, false);
+    this.execute(sym, o.pos!, o, false);
     return RejectReason.NONE;
   }
 
   private cancelTrigger(o: TriggerOrder): void {
     this.triggers.remove(o);
     this.st.triggers.delete(o.orderId);
-    positionOf(this.st, o.userId, o.symbolId).triggerIds.delete(o.orderId);
+    o.pos!.triggerIds.delete(o.orderId);
     o.status = OrderStatus.CANCELED;
     emitOrder(this.ctx, o);
   }
@@ -256,13 +261,6 @@ export class OrderCommands {
   }
 }
 
-/** The account's position record in a symbol where it has an open order (a miss is a bug). */
-function ownPosition(acc: Account, symbolId: number): Position {
-  const p = acc.positions.get(symbolId);
-  if (p === undefined) throw new Error(`no position record for user ${acc.userId} symbol ${symbolId}`);
-  return p;
-}
-
 function newOrder(cmd: PlaceOrder): OpenOrder {
   const market = cmd.type === OrderType.MARKET || firesAsMarket(cmd.type);
   return {
@@ -287,6 +285,7 @@ function newOrder(cmd: PlaceOrder): OpenOrder {
     openLoss: 0,
     rejectReason: 0,
     createTime: cmd.ts,
+    pos: null,
   };
 }
 

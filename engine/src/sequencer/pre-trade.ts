@@ -19,11 +19,12 @@ import { OrderType, Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
 import { FixedOverflowError, mul } from "@perpx/shared/fixed";
 import {
-  inPriceBand,
   marketTakePrice,
+  maxLeverage,
   maxNotionalAtLeverage,
   notionalOf,
   openLossPerUnit,
+  priceBand,
   sideOrderMargin,
 } from "./margin.js";
 import { availableFor } from "./margin-cache.js";
@@ -57,15 +58,46 @@ function withOrder(
   return into;
 }
 
-/** Order margin of `pos` if one side were `side` instead: the what-if used by the margin check. */
+/**
+ * Order margin of `pos` if one side were `side` instead: the what-if used by the margin check. The other
+ * side's margin is the cached one (margin-cache.ts): call right after availableFor(…, pos).
+ */
 function orderMarginWith(pos: Position, which: Side, side: SideOrders, factor: number): number {
   const q = pos.qty;
-  const buy = which === Side.BUY ? side : pos.buy;
-  const sell = which === Side.SELL ? side : pos.sell;
-  return (
-    sideOrderMargin(buy, q < 0 ? -q : 0, pos.leverage, factor) +
-    sideOrderMargin(sell, q > 0 ? q : 0, pos.leverage, factor)
-  );
+  return which === Side.BUY
+    ? sideOrderMargin(side, q < 0 ? -q : 0, pos.leverage, factor) + pos.mOmSell
+    : pos.mOmBuy + sideOrderMargin(side, q > 0 ? q : 0, pos.leverage, factor);
+}
+
+/** margin.ts inPriceBand(price, mark, band), with the band's bounds kept per symbol for its mark and rate. */
+function inBand(sym: SymbolState, price: number): boolean {
+  const mark = sym.markPrice;
+  const rate = sym.inst.pricePercentBand;
+  if (sym.bandMark !== mark || sym.bandRate !== rate) {
+    const b = priceBand(mark, rate);
+    sym.bandLo = b.lo;
+    sym.bandHi = b.hi;
+    sym.bandMark = mark;
+    sym.bandRate = rate;
+  }
+  return price >= sym.bandLo && price <= sym.bandHi;
+}
+
+/** Leverages whose MAX_POSITION cap is tabled per instrument (beyond: computed each time). */
+const MAX_TABLED_LEVERAGE = 1000;
+
+/** maxNotionalAtLeverage(sym.inst, leverage), tabled per instrument object (an upsert replaces it). */
+function maxNotionalOf(sym: SymbolState, leverage: number): number {
+  const inst = sym.inst;
+  if (sym.capsInst !== inst) {
+    const caps: number[] = [];
+    const top = Math.min(maxLeverage(inst), MAX_TABLED_LEVERAGE);
+    for (let lev = 0; lev <= top; lev++) caps.push(maxNotionalAtLeverage(inst, lev));
+    sym.caps = caps;
+    sym.capsInst = inst;
+  }
+  const cap = sym.caps[leverage];
+  return cap !== undefined ? cap : maxNotionalAtLeverage(inst, leverage);
 }
 
 /** MAX_POSITION and margin checks shared by place and amend (non-reduce-only orders). */
@@ -82,7 +114,7 @@ function exposureChecks(
   const projected = pos.qty + dir * after.qty;
   if (Math.abs(projected) > Math.abs(pos.qty)) {
     const price = Math.max(sym.markPrice, refPrice);
-    if (notionalOf(price, projected, sym.factor) > maxNotionalAtLeverage(sym.inst, pos.leverage)) {
+    if (notionalOf(price, projected, sym.factor) > maxNotionalOf(sym, pos.leverage)) {
       return RejectReason.MAX_POSITION_EXCEEDED;
     }
   }
@@ -125,7 +157,7 @@ export function preparePlace(
     if (mark <= 0) return RejectReason.PRICE_OUT_OF_BAND;
     bookPrice = marketTakePrice(cmd.side, mark, inst.marketTakeBound, inst.tickUnits);
     tif = cmd.tif === TimeInForce.FOK ? TimeInForce.FOK : TimeInForce.IOC;
-  } else if (mark > 0 && !inPriceBand(cmd.price, mark, inst.pricePercentBand)) {
+  } else if (mark > 0 && !inBand(sym, cmd.price)) {
     return RejectReason.PRICE_OUT_OF_BAND;
   }
   try {
@@ -201,7 +233,7 @@ export function prepareAmend(
   const priceChanged = cmd.price !== o.price;
   if (!priceChanged && cmd.qty === o.origQty) return RejectReason.INVALID_PARAMETER;
   const mark = sym.markPrice;
-  if (priceChanged && mark > 0 && !inPriceBand(cmd.price, mark, inst.pricePercentBand)) {
+  if (priceChanged && mark > 0 && !inBand(sym, cmd.price)) {
     return RejectReason.PRICE_OUT_OF_BAND;
   }
   const oldRem = remainingOf(o);

@@ -21,7 +21,8 @@ import type { MatchPort } from "./match-port.js";
 import type { OrderCommands } from "./order-commands.js";
 import {
   budgetOf,
-  crossLevels,
+  type CrossLevels,
+  crossLevelsInto,
   isLiquidatable,
   isWarned,
   levelOf,
@@ -53,6 +54,9 @@ export class RiskEngine {
   private readonly targetKeys = new Set<string>();
   private readonly fired: TriggerOrder[] = [];
   private readonly crossed: number[] = [];
+  /** scratch of `check` */
+  private readonly levels: CrossLevels = { marginBalance: 0, maintMargin: 0, count: 0 };
+  private readonly keyed: boolean[] = [];
 
   constructor(
     private readonly st: SequencerState,
@@ -159,8 +163,11 @@ export class RiskEngine {
     const st = this.st;
     this.liquidator.stats.checks++;
     const list = positionsOf(acc);
-    for (let i = 0; i < list.length; i++) this.index.remove(list[i]!);
-    const lv = crossLevels(st, acc);
+    // which positions get new keys (parallel to `list`); the rest leave the index
+    const keyed = this.keyed;
+    empty(keyed);
+    for (let i = 0; i < list.length; i++) keyed.push(false);
+    const lv = crossLevelsInto(st, acc, this.levels);
     if (lv.count > 0) {
       const mb = lv.marginBalance;
       const mm = lv.maintMargin;
@@ -171,6 +178,7 @@ export class RiskEngine {
           const p = list[i]!;
           if (p.qty === 0 || p.marginType !== MarginType.CROSSED) continue;
           this.key(p, st.symbols.get(p.symbolId)!, mb, mm, lv.count);
+          keyed[i] = true;
         }
       }
     } else acc.marginCalled = false;
@@ -186,8 +194,14 @@ export class RiskEngine {
       const mm = maintenanceMargin(sym.inst, notionalOf(sym.markPrice, p.qty, sym.factor));
       p.marginCalled = this.warn(acc, p.symbolId, eq, mm, p.marginCalled);
       if (isLiquidatable(eq, mm)) this.target(acc, p.symbolId);
-      else this.key(p, sym, eq, mm, 1);
+      else {
+        this.key(p, sym, eq, mm, 1);
+        keyed[i] = true;
+      }
     }
+    // re-key in place (the heaps order by a total key, so what they pop does not depend on how an entry
+    // got there)
+    for (let i = 0; i < list.length; i++) this.index.file(list[i]!, keyed[i]!);
   }
 
   /**
@@ -200,7 +214,6 @@ export class RiskEngine {
     const kDen = warned ? 1 : WARN_DEN;
     p.riskKey = riskKeyOf(p, sym, budgetOf(mb - levelOf(mm, kNum, kDen), n), kNum, kDen);
     p.recoverKey = warned ? recoverKeyOf(p, sym, budgetOf(WARN_NUM * mm - WARN_DEN * mb, n, 6)) : 0;
-    this.index.insert(p);
   }
 
   /** Margin call on entering the warning zone (once until it leaves it); returns the new flag. */

@@ -36,6 +36,8 @@ export const WARN_DEN = 2;
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 /** |δ| cap, price units: keeps keys and notionals at the far end safe integers */
 const MAX_DELTA = 2 ** 40;
+/** below this, products and quotients of integers are exact in doubles with a bit of headroom */
+const FAST = 2 ** 52;
 
 /** Cross margin figures of an account (cross positions only). */
 export interface CrossLevels {
@@ -48,6 +50,11 @@ export interface CrossLevels {
 }
 
 export function crossLevels(st: SequencerState, acc: Account): CrossLevels {
+  return crossLevelsInto(st, acc, { marginBalance: 0, maintMargin: 0, count: 0 });
+}
+
+/** crossLevels written into `into` (a caller's scratch: no object per check); returns `into`. */
+export function crossLevelsInto(st: SequencerState, acc: Account, into: CrossLevels): CrossLevels {
   let mb = acc.crossWallet;
   let mm = 0;
   let count = 0;
@@ -60,7 +67,10 @@ export function crossLevels(st: SequencerState, acc: Account): CrossLevels {
     mm += maintenanceMargin(sym.inst, notionalOf(sym.markPrice, p.qty, sym.factor));
     count++;
   }
-  return { marginBalance: mb, maintMargin: mm, count };
+  into.marginBalance = mb;
+  into.maintMargin = mm;
+  into.count = count;
+  return into;
 }
 
 /** Is a margin balance at or below maintenance (liquidatable)? A negative balance always is. */
@@ -93,16 +103,32 @@ export class RiskIndex {
     return h;
   }
 
-  /** Takes the position's entries out of its symbol's index. */
-  remove(p: Position): void {
-    if (p.riskItem.heapIndex >= 0) this.removeItem(p.symbolId, p.riskItem);
-    if (p.recoverItem.heapIndex >= 0) this.removeItem(p.symbolId, p.recoverItem);
+  /**
+   * Files the position under its current riskKey (and recoverKey when set) when `keyed`, else takes it
+   * out: an entry already in the right heap is re-keyed in place (O(log n), no remove + push).
+   */
+  file(p: Position, keyed: boolean): void {
+    const long = p.qty > 0;
+    this.fileItem(p.symbolId, p.riskItem, keyed, long, p.riskKey);
+    this.fileItem(p.symbolId, p.recoverItem, keyed && p.recoverKey > 0, !long, p.recoverKey);
   }
 
-  private removeItem(symbolId: number, item: RiskItem): void {
-    const f = this.falls.get(symbolId);
-    if (f?.has(item)) f.remove(item);
-    else this.rises.get(symbolId)!.remove(item);
+  private fileItem(symbolId: number, item: RiskItem, wanted: boolean, falling: boolean, key: number): void {
+    if (item.heapIndex >= 0) {
+      const f = this.falls.get(symbolId);
+      const inFalls = f?.has(item) === true;
+      const h = inFalls ? f! : this.rises.get(symbolId)!;
+      if (wanted && inFalls === falling) {
+        item.key = key;
+        h.update(item);
+        return;
+      }
+      h.remove(item);
+    }
+    if (wanted) {
+      item.key = key;
+      this.heapOf(symbolId, falling).push(item);
+    }
   }
 
   /** Files an open position under its riskKey (and recoverKey when set). */
@@ -159,6 +185,21 @@ export class RiskIndex {
 export function recoverKeyOf(p: Position, sym: SymbolState, budget: number): number {
   const m0 = sym.markPrice;
   const absQ = p.qty < 0 ? -p.qty : p.qty;
+  const perUnit = absQ * sym.factor; // exact when below 2^52 (checked)
+  if (!(perUnit < FAST) || budget < 0) return recoverKeyBig(p, sym, budget);
+  if (p.qty > 0) {
+    const d = mulDiv(budget, 1, 2 * perUnit, "floor");
+    return m0 + (d > MAX_DELTA ? MAX_DELTA : d) + 1;
+  }
+  const r0 = rateOf(sym, perUnit, m0);
+  const key = m0 - deltaFor(budget, perUnit, RATE_SCALE, 2 * RATE_SCALE + 3 * r0) - 1;
+  return key > 0 ? key : 0;
+}
+
+/** recoverKeyOf in BigInt throughout: the definition (tests compare), used when an operand is out of the fast range. */
+export function recoverKeyBig(p: Position, sym: SymbolState, budget: number): number {
+  const m0 = sym.markPrice;
+  const absQ = p.qty < 0 ? -p.qty : p.qty;
   const perUnit = BigInt(absQ) * BigInt(sym.factor);
   if (p.qty > 0) {
     const d = BigInt(budget) / (2n * perUnit);
@@ -177,7 +218,31 @@ export function recoverKeyOf(p: Position, sym: SymbolState, budget: number): num
 export function riskKeyOf(p: Position, sym: SymbolState, budget: number, kNum: number, kDen: number): number {
   const m0 = sym.markPrice;
   const absQ = p.qty < 0 ? -p.qty : p.qty;
-  const perUnit = BigInt(absQ) * BigInt(sym.factor); // micro-USDT per price unit of |Q|
+  const perUnit = absQ * sym.factor; // micro-USDT per price unit of |Q|; exact when below 2^52 (checked)
+  if (!(perUnit < FAST) || budget < 0) return riskKeyBig(p, sym, budget, kNum, kDen);
+  if (p.qty > 0) {
+    const d = mulDiv(budget, 1, perUnit, "floor");
+    return m0 - Math.min(d, MAX_DELTA) - 1;
+  }
+  const k = kDen * RATE_SCALE;
+  const r0 = rateOf(sym, perUnit, m0);
+  let d = deltaFor(budget, perUnit, k, k + kNum * r0);
+  const r1 = rateOf(sym, perUnit, m0 + d);
+  if (r1 > r0) d = deltaFor(budget, perUnit, k, k + kNum * r1);
+  return m0 + d + 1;
+}
+
+/** riskKeyOf in BigInt throughout: the definition (tests compare), used when an operand is out of the fast range. */
+export function riskKeyBig(
+  p: Position,
+  sym: SymbolState,
+  budget: number,
+  kNum: number,
+  kDen: number,
+): number {
+  const m0 = sym.markPrice;
+  const absQ = p.qty < 0 ? -p.qty : p.qty;
+  const perUnit = BigInt(absQ) * BigInt(sym.factor);
   if (p.qty > 0) {
     const d = mulDiv(budget, 1, toSafe(perUnit, "riskKey"), "floor");
     return m0 - Math.min(d, MAX_DELTA) - 1;
@@ -192,6 +257,32 @@ export function riskKeyOf(p: Position, sym: SymbolState, budget: number, kNum: n
   const r1 = rateAt(sym, perUnit * BigInt(m0 + d));
   if (r1 > r0) d = deltaAt(r1);
   return m0 + d + 1;
+}
+
+/**
+ * ⌊budget × k / (perUnit × r)⌋ capped at MAX_DELTA, exactly, for budget ≥ 0 and perUnit, k, r > 0 below
+ * 2^52, without BigInt in the usual range: with t, r1 = budget divmod perUnit,
+ *   ⌊budget × k / perUnit⌋ = t × k + ⌊r1 × k / perUnit⌋   and   ⌊n / (a × b)⌋ = ⌊⌊n / a⌋ / b⌋,
+ * so only t × k must stay below 2^52 (mulDiv is exact either way: it falls back to BigInt itself).
+ */
+function deltaFor(budget: number, perUnit: number, k: number, r: number): number {
+  const t = mulDiv(budget, 1, perUnit, "floor");
+  if (t * k + k < FAST) {
+    const n = t * k + mulDiv(budget - t * perUnit, k, perUnit, "floor");
+    const d = mulDiv(n, 1, r, "floor");
+    return d > MAX_DELTA ? MAX_DELTA : d;
+  }
+  const d = (BigInt(budget) * BigInt(k)) / (BigInt(perUnit) * BigInt(r));
+  return d > BigInt(MAX_DELTA) ? MAX_DELTA : Number(d);
+}
+
+/** MMR of the bracket holding the notional perUnit × price (numbers while the product is exact). */
+function rateOf(sym: SymbolState, perUnit: number, price: number): number {
+  const n = perUnit * price; // a product of integers below 2^53 is exact; at or above, it is ≥ 2^53
+  if (n >= 2 ** 53) return rateAt(sym, BigInt(perUnit) * BigInt(price));
+  const b = sym.inst.brackets;
+  for (let i = 0; i < b.length; i++) if (n <= b[i]!.notionalCap) return b[i]!.maintMarginRate;
+  return b[b.length - 1]!.maintMarginRate;
 }
 
 /** MMR of the bracket holding a notional (micro-USDT, BigInt: the far end of a move may be large). */

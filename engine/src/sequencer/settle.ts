@@ -8,38 +8,16 @@ import { Ev, type OrderEvent } from "@perpx/shared/events";
 import { add, mul } from "@perpx/shared/fixed";
 import { PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
 import type { CommandCtx } from "./command-ctx.js";
+import { OrderEventObject } from "./event-objects.js";
 import { applyFill, isolatedFundPrice } from "./fills.js";
 import { feeOf } from "./margin.js";
 import { availableOf } from "./margin-cache.js";
 import { MatchOp, type MatchPort, MatchReport, MatchRequest, ReportKind } from "./match-port.js";
 import type { OpenOrder, Position, SequencerState } from "./state.js";
-import { positionOf, remainingOf, reserve } from "./state.js";
+import { remainingOf, reserve } from "./state.js";
 
 export function orderEventOf(ctx: CommandCtx, o: OpenOrder): OrderEvent {
-  return {
-    ev: Ev.ORDER,
-    seq: ctx.seq,
-    ts: ctx.ts,
-    orderId: o.orderId,
-    clientOrderId: o.clientOrderId,
-    userId: o.userId,
-    symbolId: o.symbolId,
-    side: o.side,
-    type: o.type,
-    tif: o.tif,
-    status: o.status,
-    price: o.price,
-    stopPrice: o.stopPrice,
-    origQty: o.origQty,
-    executedQty: o.executedQty,
-    cumQuoteUnits: o.cumQuoteUnits,
-    reduceOnly: o.reduceOnly,
-    closePosition: o.closePosition,
-    workingType: o.workingType,
-    stp: o.stp,
-    rejectReason: o.rejectReason,
-    createTime: o.createTime,
-  };
+  return new OrderEventObject(ctx.seq, ctx.ts, o);
 }
 
 export function emitOrder(ctx: CommandCtx, o: OpenOrder): void {
@@ -129,10 +107,6 @@ export class Settler {
     private readonly onTradePrice: (symbolId: number, price: number) => void,
   ) {}
 
-  private positionOf(o: OpenOrder): Position {
-    return positionOf(this.st, o.userId, o.symbolId);
-  }
-
   /** The order leaves the sequencer's open set; what remained of it is no longer reserved. */
   private close(o: OpenOrder, pos: Position): void {
     const rem = remainingOf(o);
@@ -162,7 +136,7 @@ export class Settler {
             report.field(i, 4) === RemoveReason.EXPIRED_IN_MATCH
               ? OrderStatus.EXPIRED_IN_MATCH
               : OrderStatus.CANCELED;
-          this.close(o, this.positionOf(o));
+          this.close(o, o.pos!);
           if (o !== own) emitOrder(this.ctx, o);
           break;
         }
@@ -184,7 +158,7 @@ export class Settler {
   }
 
   private outcome(o: OpenOrder, outcome: number, amend: boolean): void {
-    const pos = this.positionOf(o);
+    const pos = o.pos!;
     switch (outcome) {
       case PlaceOutcome.RESTING:
         o.status = o.executedQty > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.NEW;
@@ -230,8 +204,8 @@ export class Settler {
     const inst = sym.inst;
     const quote = mul(mul(price, qty), sym.factor);
     const makerFee = feeOf(quote, inst.makerFeeRate);
-    const makerAcc = st.accounts.get(maker.userId)!;
-    const makerPos = makerAcc.positions.get(inst.symbolId)!;
+    const makerPos = maker.pos!;
+    const makerAcc = makerPos.acc;
     const mark = sym.markPrice;
     let takerFee = 0;
     let takerPnl: number;
@@ -243,8 +217,8 @@ export class Settler {
     } else {
       const t = taker as OpenOrder;
       takerFee = feeOf(quote, inst.takerFeeRate);
-      const takerAcc = st.accounts.get(t.userId)!;
-      const takerPos = takerAcc.positions.get(inst.symbolId)!;
+      const takerPos = t.pos!;
+      const takerAcc = takerPos.acc;
       ctx.touch(takerAcc, takerPos);
       ctx.touch(makerAcc, makerPos);
       this.fill(t, takerPos, qty, price);
@@ -330,7 +304,7 @@ export class Settler {
     const sellLost = (qtyBefore > 0 ? qtyBefore : 0) > (pos.qty > 0 ? pos.qty : 0) && pos.sell.qty > 0;
     const buyLost = (qtyBefore < 0 ? -qtyBefore : 0) > (pos.qty < 0 ? -pos.qty : 0) && pos.buy.qty > 0;
     if (!sellLost && !buyLost) return;
-    const acc = this.st.accounts.get(pos.userId)!;
+    const acc = pos.acc;
     if (availableOf(this.st, acc) >= 0) return;
     const ids = [...pos.orderIds].reverse();
     for (const id of ids) {
@@ -357,7 +331,7 @@ export class Settler {
     if (remaining === 0) {
       req.op = MatchOp.CANCEL;
     } else {
-      const pos = this.positionOf(o);
+      const pos = o.pos!;
       reserve(pos, o, remainingOf(o), -1);
       o.origQty = o.executedQty + remaining;
       reserve(pos, o, remaining, 1);

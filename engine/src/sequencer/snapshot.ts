@@ -230,6 +230,7 @@ function readOrder(r: SnapshotReader): OpenOrder {
     openLoss: r.safeInt(),
     rejectReason: r.safeInt(),
     createTime: r.safeInt(),
+    pos: null,
   };
 }
 
@@ -289,7 +290,7 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
       const symbolId = r.safeInt();
       const sym = st.symbols.get(symbolId);
       if (sym === undefined) throw new RangeError("snapshot: position in an unknown symbol");
-      const p = newPosition(acc.userId, sym.inst);
+      const p = newPosition(acc, sym.inst);
       p.qty = r.safeInt();
       p.entryValue = r.safeInt();
       p.leverage = r.safeInt();
@@ -316,6 +317,7 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
     st.orders.set(o.orderId, o);
     const pos = st.accounts.get(o.userId)?.positions.get(o.symbolId);
     if (pos === undefined || !pos.orderIds.has(o.orderId)) throw new RangeError("snapshot: orphan order");
+    o.pos = pos;
     reserve(pos, o, remainingOf(o), 1);
   }
   r.expectEnd();
@@ -338,6 +340,7 @@ export function decodeState(bytes: Uint8Array, port: MatchPort): SequencerState 
     };
     const pos = st.accounts.get(o.userId)?.positions.get(o.symbolId);
     if (pos === undefined || st.orders.has(o.orderId)) throw new RangeError("snapshot: orphan trigger order");
+    o.pos = pos;
     st.triggers.set(o.orderId, o);
     pos.triggerIds.add(o.orderId);
   }

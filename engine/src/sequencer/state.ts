@@ -49,6 +49,8 @@ export interface RiskItem extends HeapItem {
 /** Per user per symbol: settings, the position and the user's open orders in that symbol. */
 export interface Position {
   readonly userId: number;
+  /** the account holding it (a link: positions are never moved or removed) */
+  readonly acc: Account;
   readonly symbolId: number;
   /** signed size, qty units (long > 0) */
   qty: number;
@@ -84,19 +86,27 @@ export interface Position {
   ctxStamp: number;
   /**
    * Derived margin figures (margin-cache.ts; not state, never encoded): this position's order margin,
-   * and — cross, open — its UPnL and IM at mark; `mStale` = to be recomputed. `owner` is the account
+   * and — cross, open — its UPnL and IM at mark; `mStale` = what is to be recomputed (STALE_* bits, 0 =
+   * current). `owner` is the account
    * whose running totals include them (null until the account's first full computation).
    */
-  mStale: boolean;
+  mStale: number;
   mOm: number;
+  /** the two sides of mOm (buy orders, sell orders; each with its reduce allowance) */
+  mOmBuy: number;
+  mOmSell: number;
   mUpnl: number;
   mIm: number;
   owner: Account | null;
+  /** next position in its owner's stale queue (margin-cache.ts; intrusive: no array per account) */
+  mStaleNext: Position | null;
 }
 
-export function newPosition(userId: number, inst: Instrument): Position {
+export function newPosition(acc: Account, inst: Instrument): Position {
+  const userId = acc.userId;
   return {
     userId,
+    acc,
     symbolId: inst.symbolId,
     qty: 0,
     entryValue: 0,
@@ -113,23 +123,36 @@ export function newPosition(userId: number, inst: Instrument): Position {
     recoverItem: { heapIndex: -1, key: 0, userId },
     marginCalled: false,
     ctxStamp: 0,
-    mStale: false,
+    mStale: 0,
     mOm: 0,
+    mOmBuy: 0,
+    mOmSell: 0,
     mUpnl: 0,
     mIm: 0,
     owner: null,
+    mStaleNext: null,
   };
 }
 
+/** Position.mStale bits: the buy side's order margin, the sell side's, everything (size, entry, …). */
+export const STALE_BUY = 1;
+export const STALE_SELL = 2;
+export const STALE_ALL = 7;
+
 /**
- * A figure the margin cache derives from this position (side aggregates, size, entry value, leverage,
- * margin type) changed: call after every such change (margin-cache.ts).
+ * A figure the margin cache derives from this position changed: call after every such change
+ * (margin-cache.ts). `what`: STALE_BUY / STALE_SELL when only that side's order aggregates changed,
+ * else STALE_ALL (size, entry value, leverage, margin type).
  */
-export function staleMargin(pos: Position): void {
-  if (pos.mStale) return;
-  pos.mStale = true;
+export function staleMargin(pos: Position, what: number = STALE_ALL): void {
+  const was = pos.mStale;
+  pos.mStale = was | what;
+  if (was !== 0) return;
   const acc = pos.owner;
-  if (acc?.mValid) acc.mStaleList.push(pos);
+  if (acc?.mValid) {
+    pos.mStaleNext = acc.mStaleHead;
+    acc.mStaleHead = pos;
+  }
 }
 
 export interface Account {
@@ -156,7 +179,7 @@ export interface Account {
   readonly positionList: Position[];
   /**
    * Running margin totals (margin-cache.ts; derived, never encoded): Σ order margin, Σ cross UPnL and
-   * Σ cross IM at the marks of `markStamp`; valid when `mValid`; `mStaleList` = positions whose figures
+   * Σ cross IM at the marks of `markStamp`; valid when `mValid`; `mStaleHead` = the queue (linked through Position.mStaleNext) of positions whose figures
    * changed since.
    */
   mValid: boolean;
@@ -164,7 +187,7 @@ export interface Account {
   mOm: number;
   mUpnl: number;
   mIm: number;
-  readonly mStaleList: Position[];
+  mStaleHead: Position | null;
 }
 
 /**
@@ -198,7 +221,7 @@ export function newAccount(userId: number): Account {
     mOm: 0,
     mUpnl: 0,
     mIm: 0,
-    mStaleList: [],
+    mStaleHead: null,
   };
 }
 
@@ -229,6 +252,12 @@ export interface OpenOrder {
   openLoss: number;
   rejectReason: number;
   readonly createTime: number;
+  /**
+   * Its owner's position record in the symbol (a link, not state: never encoded), set when the order is
+   * registered (open or untriggered) so settlement needs no lookup per fill; null before that and for
+   * the engine's own liquidation / ADL orders.
+   */
+  pos: Position | null;
 }
 
 /**
@@ -260,7 +289,7 @@ export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1):
   s.qtyPrice += mul(q, o.bookPrice);
   s.qtyLoss += mul(q, o.openLoss);
   if (o.reduceOnly) s.roQty += q;
-  staleMargin(pos);
+  staleMargin(pos, o.side === S.BUY ? STALE_BUY : STALE_SELL);
 }
 
 /** Per instrument: the definition and the prices the sequencer keeps. */
@@ -289,6 +318,17 @@ export interface SymbolState {
    */
   readonly basis: number[];
   basisHead: number;
+  /**
+   * Derived, never encoded (pre-trade.ts): the limit-price band [bandLo, bandHi] of mark `bandMark` at
+   * band rate `bandRate` (bandMark −1 = none yet), and the MAX_POSITION cap per leverage (`caps[lev]`)
+   * of the instrument object `capsInst`.
+   */
+  bandMark: number;
+  bandRate: number;
+  bandLo: number;
+  bandHi: number;
+  capsInst: Instrument | null;
+  caps: number[];
 }
 
 /** Basis samples in the Price2 moving average (SPEC §6). */
@@ -308,6 +348,12 @@ export function newSymbolState(inst: Instrument, factor: number): SymbolState {
     premiumCount: 0,
     basis: [],
     basisHead: 0,
+    bandMark: -1,
+    bandRate: 0,
+    bandLo: 0,
+    bandHi: 0,
+    capsInst: null,
+    caps: [],
   };
 }
 
@@ -346,7 +392,7 @@ export class SequencerState {
   position(account: Account, sym: SymbolState): Position {
     let p = account.positions.get(sym.inst.symbolId);
     if (p === undefined) {
-      p = newPosition(account.userId, sym.inst);
+      p = newPosition(account, sym.inst);
       account.positions.set(sym.inst.symbolId, p);
       // flat, no orders: all its cached figures are 0, so the account's totals stay valid
       if (account.mValid) p.owner = account;

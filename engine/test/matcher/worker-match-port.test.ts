@@ -79,10 +79,10 @@ test("1 and 3 workers give the same reports as the in-thread port (SAMPLE includ
   let samples = 0;
   for (let i = 0; i < s.length; i++) {
     inThread.execute(request(s, i, req), report);
-    expected.push(`${report.result}|${report.data.join(",")}`);
+    expected.push(`${report.result}|${report.records().join(",")}`);
     if (sample(s, i, req) === null) continue;
     inThread.execute(req, report);
-    expected.push(`${report.result}|${report.data.join(",")}`);
+    expected.push(`${report.result}|${report.records().join(",")}`);
     if (report.field(0, 1) > 0 && report.field(0, 2) > 0 && report.field(0, 3) > 0) samples++;
   }
   assert.ok(samples > 50, `samples of two-sided books with impact fills (${samples})`);
@@ -90,7 +90,7 @@ test("1 and 3 workers give the same reports as the in-thread port (SAMPLE includ
     const port = await start(t, { workers });
     let k = 0;
     const check = (i: number) => {
-      const got = `${report.result}|${report.data.join(",")}`;
+      const got = `${report.result}|${report.records().join(",")}`;
       if (got !== expected[k]) assert.equal(got, expected[k], `${workers} workers, command ${i}`);
       k++;
     };
