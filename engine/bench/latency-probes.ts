@@ -69,13 +69,17 @@ export function watchGc(): { stop: () => Timings } {
   };
 }
 
-/** `base` with every file's datasync timed into `t`, and every write into `w`. */
+/**
+ * `base` with every file's datasync timed into `t`, and every write into `w` (an O_DSYNC file, which
+ * syncs on write, has its sync inside the write: then `t` stays empty).
+ */
 export function timedIo(base: JournalIo, t: Timings, w: Timings): JournalIo {
   return {
     ...base,
     async open(path, mode) {
       const f = await base.open(path, mode);
       return {
+        syncsOnWrite: f.syncsOnWrite === true,
         async write(buf, off, len, pos) {
           const t0 = performance.now();
           const n = await f.write(buf, off, len, pos);

@@ -40,6 +40,9 @@ export class FastMemoryLog implements CommandLog {
 
 export type ServerKind = "bare" | "gateway" | "gateway-journal";
 
+/** the journal case's records and group commits so far (records per fsync), else undefined */
+export let journalGroups: (() => { records: number; groups: number }) | undefined;
+
 export async function startServer(kind: ServerKind, jwtPublicKey: string): Promise<FastifyInstance> {
   if (kind === "bare") {
     const app = Fastify({ logger: false });
@@ -56,12 +59,14 @@ export async function startServer(kind: ServerKind, jwtPublicKey: string): Promi
     rateLimit: { enabled: false },
     auth: { jwtPublicKeys: { [BENCH_JWT_KID]: jwtPublicKey } },
   });
+  const journal =
+    kind === "gateway-journal"
+      ? await JournalCommandLog.open(join(mkdtempSync(join(tmpdir(), "perpx-rest-bench-")), "journal"))
+      : undefined;
+  if (journal) journalGroups = () => journal.stats();
   const app = buildApp({
     config,
-    log:
-      kind === "gateway-journal"
-        ? await JournalCommandLog.open(join(mkdtempSync(join(tmpdir(), "perpx-rest-bench-")), "journal"))
-        : new FastMemoryLog(),
+    log: journal ?? new FastMemoryLog(),
     readModel,
     engine: { waitForOrder: async () => undefined, waitForSeq: async () => false, ready: () => true },
     keys,

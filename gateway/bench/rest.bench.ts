@@ -17,7 +17,14 @@ import autocannon, { type RawRequest, type Result } from "autocannon";
 import { Piscina } from "piscina";
 import { signRequest } from "../src/auth/hmac.js";
 import { JwtVerifier } from "../src/auth/jwt.js";
-import { BENCH_JWT_KID, BENCH_KEY, BENCH_SECRET, type ServerKind, startServer } from "./bench-server.js";
+import {
+  BENCH_JWT_KID,
+  BENCH_KEY,
+  BENCH_SECRET,
+  journalGroups,
+  type ServerKind,
+  startServer,
+} from "./bench-server.js";
 
 const SELF = fileURLToPath(import.meta.url);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -354,11 +361,10 @@ async function main(): Promise<void> {
   const rows = await http(publicKey, privateKey);
   // BENCH_RS256=0: only the HTTP cases (quicker A/B runs of the gateway's per-request cost)
   const crypto = process.env.BENCH_RS256 === "0" ? [] : await rs256(publicKey, privateKey);
-  // the bare cases by name (BENCH_CASES may leave either out: then the ratio column is against 1)
+  // the bare cases by name (BENCH_CASES may leave either out: then its ratio column says "—")
   const bareGetRow = rows.find((r) => r.name.includes("GET /hello"));
   const barePostRow = rows.find((r) => r.name.includes("POST /echo"));
-  const bareGet = bareGetRow?.rps ?? 1;
-  const barePost = barePostRow?.rps ?? 1;
+  const ratio = (rps: number, bare: Row | undefined) => (bare ? (rps / bare.rps).toFixed(2) : "—");
   const bareRounds = barePostRow?.rounds ?? [];
   /** median over rounds of (case req/s ÷ bare POST req/s in the same round) */
   const roundRatio = (r: Row) => median(r.rounds.map((x, i) => x / (bareRounds[i] ?? x)));
@@ -378,7 +384,7 @@ async function main(): Promise<void> {
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuPerReq.toFixed(1)} | ${(r.rps / bareGet).toFixed(2)} | ${(r.rps / barePost).toFixed(2)} | ${roundRatio(r).toFixed(2)} |`,
+        `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuPerReq.toFixed(1)} | ${ratio(r.rps, bareGetRow)} | ${ratio(r.rps, barePostRow)} | ${roundRatio(r).toFixed(2)} |`,
     ),
     "",
     "RS256 (RSA-2048) verification of 2 000 distinct tokens:",
@@ -409,7 +415,15 @@ if (process.argv[2] === "--serve") {
   const addr = app.server.address();
   process.send?.({ port: typeof addr === "object" && addr ? addr.port : 0 });
   // a clean exit on kill, so that --cpu-prof (BENCH_PROF) writes its profile
-  process.on("SIGTERM", () => process.exit(0));
+  process.on("SIGTERM", () => {
+    // group commit effectiveness of the journal case (records per write + fdatasync), on stderr
+    const j = journalGroups?.();
+    if (j && j.groups > 0)
+      console.error(
+        `  journal case: ${j.records} records in ${j.groups} group commits (${(j.records / j.groups).toFixed(1)} per fdatasync)`,
+      );
+    process.exit(0);
+  });
   process.on("message", () => {
     const u = process.cpuUsage();
     process.send?.({ cpu: { user: u.user, system: u.system } });

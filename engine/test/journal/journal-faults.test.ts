@@ -17,6 +17,10 @@ interface Faults {
   create?: boolean;
   /** a write in progress (to hold a group in flight) */
   stall?: Promise<void>;
+  /** pass the real file's O_DSYNC through (syncsOnWrite): the writer then does not datasync a group */
+  dsync?: boolean;
+  /** datasync calls so far */
+  datasyncs?: number;
 }
 
 function errno(code: string): NodeJS.ErrnoException {
@@ -35,6 +39,7 @@ function faultyIo(f: Faults): JournalIo {
       }
       const real = await nodeIo.open(path, mode);
       const file: JournalFile = {
+        syncsOnWrite: f.dsync === true && real.syncsOnWrite === true,
         async write(buf, off, len, pos) {
           if (f.stall && pos > 0) await f.stall;
           if (f.partialWrite !== undefined && pos > 0) {
@@ -46,6 +51,7 @@ function faultyIo(f: Faults): JournalIo {
           return real.write(buf, off, len, pos);
         },
         async datasync() {
+          f.datasyncs = (f.datasyncs ?? 0) + 1;
           if (f.datasync) {
             f.datasync = false;
             throw errno("EIO");
@@ -88,6 +94,42 @@ test("faults: disk full mid-write rejects the group, truncates it away, and the 
     assert.deepEqual(
       (await again.read(1, 10)).map((r) => r.cmd),
       cmds(0, 4),
+    );
+    await again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test("faults: on an O_DSYNC segment a group is one write (no datasync); a failed write is still truncated away", async (t) => {
+  const { dir, cleanup } = tempDir("f-dsync");
+  try {
+    const probe = await nodeIo.open(`${dir}/probe`, "create");
+    const dsync = probe.syncsOnWrite === true;
+    await probe.close();
+    if (process.platform === "linux") assert.equal(dsync, true, "segments are O_DSYNC on Linux");
+    if (!dsync) {
+      t.diagnostic("no O_DSYNC here: the datasync path is covered by the other tests");
+      return;
+    }
+    const faults: Faults = { dsync: true };
+    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
+    const afterOpen = faults.datasyncs ?? 0; // the new segment's header and directory
+    for (let i = 0; i < 5; i++) await log.append([cmd(i)]);
+    assert.equal(faults.datasyncs ?? 0, afterOpen, "no datasync per group");
+    assert.equal(log.stats().fsyncs >= 5, true, "each durable write counts as the group's sync");
+    const path = log.segmentList()[0]!.path;
+    const size = statSync(path).size;
+    faults.partialWrite = 30;
+    await assert.rejects(log.append([cmd(5)]), isUnavailable);
+    assert.equal(statSync(path).size, size, "partial write truncated away");
+    assert.deepEqual(await log.append([cmd(5)]), [6]);
+    await log.close();
+    const again = await JournalCommandLog.open(dir);
+    assert.equal(again.recovery.truncated, null);
+    assert.deepEqual(
+      (await again.read(1, 10)).map((r) => r.cmd),
+      cmds(0, 6),
     );
     await again.close();
   } finally {

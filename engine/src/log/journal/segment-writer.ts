@@ -1,7 +1,8 @@
 // Owner: the journal's flush loop (one write in flight at a time). Writes groups of framed records at the
-// end of the active segment with pwrite + fdatasync. A failed write or fsync is truncated away so the
-// file never keeps bytes of a group that was not acknowledged; if even that fails the writer is broken
-// and the journal refuses appends until it is reopened (recovery then cuts the torn tail).
+// end of the active segment with pwrite + fdatasync, or one pwrite where the file is O_DSYNC. A failed
+// write or fsync is truncated away so the file never keeps bytes of a group that was not acknowledged;
+// if even that fails the writer is broken and the journal refuses appends until it is reopened
+// (recovery then cuts the torn tail).
 import { join } from "node:path";
 import { unavailable } from "./journal-error.js";
 import type { JournalFile, JournalIo } from "./journal-io.js";
@@ -78,8 +79,8 @@ export class SegmentWriter {
         done += n;
         this.counters.writes++;
       }
-      await this.file.datasync();
-      this.counters.fsyncs++;
+      if (!this.file.syncsOnWrite) await this.file.datasync();
+      this.counters.fsyncs++; // an O_DSYNC write counts as the group's sync
     } catch (e) {
       try {
         await this.file.truncate(at);
