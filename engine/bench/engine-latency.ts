@@ -6,7 +6,7 @@
 // PERPX_BENCH_BOOKS (matcher workers per row, comma-separated, 0 = in-thread books; default 0,1,2; the
 // throughput rows follow it too),
 // PERPX_BENCH_PACER (µs the pacer may busy-wait for the next due command per turn, default 20),
-// PERPX_BENCH_LATENCY_RUNS (runs per rate, medians reported; default 1). Owner: the benchmark process.
+// PERPX_BENCH_LATENCY_RUNS (runs per rate, medians reported; default 3: one 10–20 ms stall episode sets a single run's p99 on this 2-core VM). Owner: the benchmark process.
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { EngineEvent } from "@perpx/shared/events";
 import { nodeIo } from "../src/log/journal/journal-io.js";
@@ -19,7 +19,7 @@ import { causes, type Latency, medianOf, pacedCount, summary, WARMUP_SECONDS } f
 import { collectGarbage, fmt, table } from "./report.js";
 
 const PACER_SPIN_MICROS = Number(process.env.PERPX_BENCH_PACER ?? 20);
-const RUNS = Number(process.env.PERPX_BENCH_LATENCY_RUNS ?? 1);
+const RUNS = Number(process.env.PERPX_BENCH_LATENCY_RUNS ?? 3);
 export const LATENCY_RATES = (process.env.PERPX_BENCH_RATES ?? "10000,50000,100000,300000,1000000")
   .split(",")
   .map(Number);
