@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { test } from "node:test";
+import type { Command } from "@perpx/shared/commands";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
 import { JournalError } from "../../src/log/journal/journal-error.js";
 import { type JournalFile, type JournalIo, nodeIo } from "../../src/log/journal/journal-io.js";
@@ -69,6 +70,17 @@ function faultyIo(f: Faults): JournalIo {
   };
 }
 
+/** Reopened, the journal cuts nothing and holds exactly `expected`, from seq 1. */
+async function assertReopensClean(dir: string, expected: readonly Command[]): Promise<void> {
+  const again = await JournalCommandLog.open(dir);
+  assert.equal(again.recovery.truncated, null);
+  assert.deepEqual(
+    (await again.read(1, expected.length + 10)).map((r) => r.cmd),
+    expected,
+  );
+  await again.close();
+}
+
 const isUnavailable = (e: unknown) => JournalError.is(e) && e.code === "LOG_UNAVAILABLE" && e.retriable;
 
 test("faults: disk full mid-write rejects the group, truncates it away, and the next append reuses the seqs", async () => {
@@ -89,13 +101,7 @@ test("faults: disk full mid-write rejects the group, truncates it away, and the 
     assert.equal(log.stats().failedAppends, 2);
     assert.deepEqual(await log.append([cmd(3)]), [4]);
     await log.close();
-    const again = await JournalCommandLog.open(dir);
-    assert.equal(again.recovery.truncated, null);
-    assert.deepEqual(
-      (await again.read(1, 10)).map((r) => r.cmd),
-      cmds(0, 4),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 4));
   } finally {
     cleanup();
   }
@@ -125,13 +131,7 @@ test("faults: on an O_DSYNC segment a group is one write (no datasync); a failed
     assert.equal(statSync(path).size, size, "partial write truncated away");
     assert.deepEqual(await log.append([cmd(5)]), [6]);
     await log.close();
-    const again = await JournalCommandLog.open(dir);
-    assert.equal(again.recovery.truncated, null);
-    assert.deepEqual(
-      (await again.read(1, 10)).map((r) => r.cmd),
-      cmds(0, 6),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 6));
   } finally {
     cleanup();
   }
