@@ -58,6 +58,9 @@ export class DistributedEngineLink implements EngineLink {
   private onCaughtUp: (() => void) | undefined;
   private readonly seqWaiters = new Set<SeqWaiter>();
   private readonly orderWaiters = new Map<number, OrderWaiter[]>();
+  /** group joins and crashes of the output consumer (metrics: a stall after a rejoin) */
+  private joins = 0;
+  private crashes = 0;
   readonly caughtUpPromise: Promise<void>;
 
   constructor(private readonly o: OutputFollowerOptions) {
@@ -69,6 +72,21 @@ export class DistributedEngineLink implements EngineLink {
   /** highest "applied up to" marker seen */
   appliedSeq(): number {
     return this.applied;
+  }
+
+  /** Where the output consumer is (the distributed gateway's /metrics; stall diagnostics). */
+  state(): Record<string, number> {
+    let orderWaiters = 0;
+    for (const l of this.orderWaiters.values()) orderWaiters += l.length;
+    return {
+      applied_seq: this.applied,
+      cursor_seq: this.cursor.seq,
+      next_offset: this.nextOffset === undefined ? -1 : Number(this.nextOffset),
+      seq_waiters: this.seqWaiters.size,
+      order_waiters: orderWaiters,
+      group_joins: this.joins,
+      crashes: this.crashes,
+    };
   }
 
   /** Starts consuming from the beginning; `caughtUpPromise` resolves at the end offset seen now. */
@@ -93,10 +111,14 @@ export class DistributedEngineLink implements EngineLink {
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (e) => this.o.onError?.(e.payload.error));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.crashes++;
+      this.o.onError?.(e.payload.error);
+    });
     // the group never commits: a rejoin (kafkajs rejoins by itself after a broker restart) would start
     // over from the beginning; go on from the next unread offset instead
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joins++;
       if (this.nextOffset !== undefined) consumer.seek({ topic, partition: 0, offset: this.nextOffset });
     });
     await consumer.connect();

@@ -107,6 +107,7 @@ export async function launchDistributed(o: DistributedOptions): Promise<Distribu
     readModel,
     engine: link,
     env,
+    metricsText: () => followerGauges(link.state(), follower.state()),
   });
   const wsPort = o.wsPort === undefined ? Number(env.WS_PORT ?? 8081) : o.wsPort;
   const stream =
@@ -144,4 +145,15 @@ export async function launchDistributed(o: DistributedOptions): Promise<Distribu
       await Promise.all([link.close(), follower.close(), log.close()]);
     },
   };
+}
+
+/** The output consumer's and the sequence follower's positions as Prometheus gauges. */
+function followerGauges(output: Record<string, number>, sequence: Record<string, number>): string {
+  const lines: string[] = [];
+  for (const [prefix, st] of [
+    ["perpx_output_follower_", output],
+    ["perpx_sequence_follower_", sequence],
+  ] as const)
+    for (const [k, v] of Object.entries(st)) lines.push(`# TYPE ${prefix}${k} gauge`, `${prefix}${k} ${v}`);
+  return `${lines.join("\n")}\n`;
 }

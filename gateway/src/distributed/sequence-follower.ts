@@ -43,6 +43,10 @@ export class SequenceFollower {
   /** the next offset of the sequence topic to read (kept across rejoins and new consumers) */
   private next = "0";
   private last = 0;
+  /** group joins, crashes and replaced consumers (metrics: a stall after a rejoin) */
+  private joins = 0;
+  private crashes = 0;
+  private spawns = 0;
   private readonly maxRuns: number;
   private readonly onError: (e: unknown) => void;
 
@@ -58,6 +62,18 @@ export class SequenceFollower {
   /** The highest seq seen recorded (0 before the first decision after start). */
   lastSeq(): number {
     return this.last;
+  }
+
+  /** Where the follower is (the distributed gateway's /metrics; stall diagnostics). */
+  state(): Record<string, number> {
+    return {
+      next_offset: Number(this.next),
+      last_seq: this.last,
+      waiters: this.waiters.size,
+      group_joins: this.joins,
+      crashes: this.crashes,
+      consumers: this.spawns,
+    };
   }
 
   async start(): Promise<void> {
@@ -90,10 +106,13 @@ export class SequenceFollower {
       readUncommitted: false,
     });
     this.consumer = consumer;
+    this.spawns++;
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joins++;
       consumer.seek({ topic, partition: 0, offset: this.next });
     });
     consumer.on(consumer.events.CRASH, (e) => {
+      this.crashes++;
       this.onError(e.payload.error);
       if (e.payload.restart || this.consumer !== consumer) return;
       this.consumer = undefined;

@@ -21,6 +21,7 @@ import { eventually, TcpProxy } from "../integration/read-side-env.js";
 import { Children } from "./dsupport/children.js";
 import { Deployment } from "./dsupport/deployment.js";
 import { freePort, privateKafka, privateRedis } from "./dsupport/private-services.js";
+import { stallReport } from "./dsupport/stall-report.js";
 import { type Outcome, rng, Traffic } from "./dsupport/traffic.js";
 import { finalChecks } from "./dsupport/verify.js";
 
@@ -193,6 +194,7 @@ test(
         const resumeMs = await traffic.engineAnswers(180_000).catch(async (e: unknown) => {
           // which side is stuck: the engine (output topic not growing) or the gateway's followers?
           log(`engine output high offset ${h0} at restart, ${await high()} now; ${String(e)}`);
+          log(`stall report:\n${await stallReport(d, traffic)}`);
           throw e;
         });
         resumed[`kafka ${round + 1}`] = resumeMs;

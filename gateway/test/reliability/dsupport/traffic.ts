@@ -164,6 +164,11 @@ export class Traffic {
     await Promise.all(Array.from({ length: workers }, loop));
   }
 
+  /** the order engineAnswers is sending, and how its attempts were answered (stall diagnostics) */
+  probe:
+    | { coid: string; userId: number; key: KeyPair; answers: Map<string, number>; last: string }
+    | undefined;
+
   /**
    * Sends one order with ?wait=true (retried every 500 ms) until the engine answers it: the ms it took,
    * i.e. how long until the engine applies new commands again. The order counts as an ack.
@@ -172,11 +177,18 @@ export class Traffic {
     const t0 = Date.now();
     const p = this.nextOrder();
     const urls = this.urls();
+    const answers = new Map<string, number>();
+    const probe = { coid: p.coid, userId: p.user.id, key: p.user.key, answers, last: "" };
+    this.probe = probe;
     while (Date.now() - t0 < deadlineMs) {
+      const started = Date.now();
       const r = await signedPost(urls[0]!, p.user.key, "/api/v1/order?wait=true", p.body, 15_000).catch(
-        () => undefined,
+        (e: unknown) => (e as Error).name,
       );
-      if (r?.status === 200) {
+      const k = typeof r === "string" ? `no answer ${r}` : `${r.status} ${String(r.body.error ?? "")}`;
+      answers.set(k, (answers.get(k) ?? 0) + 1);
+      probe.last = `${new Date(started).toISOString()} +${Date.now() - started} ms: ${typeof r === "string" ? k : `${r.status} ${JSON.stringify(r.body)}`}`;
+      if (typeof r !== "string" && r.status === 200) {
         this.acks.set(p.coid, {
           coid: p.coid,
           userId: p.user.id,
@@ -189,7 +201,9 @@ export class Traffic {
       await new Promise((res) => setTimeout(res, 500));
     }
     this.unknown.set(p.coid, p);
-    throw new Error(`the engine did not answer an order within ${deadlineMs} ms`);
+    throw new Error(
+      `the engine did not answer an order within ${deadlineMs} ms (${p.coid}, user ${p.user.id}; answers ${JSON.stringify(Object.fromEntries(answers))}; last ${probe.last})`,
+    );
   }
 
   stop(): void {
