@@ -44,6 +44,8 @@ export interface OutputFollowerOptions {
   /** other projections fed with the same events, after the read model (the stream source) */
   sinks?: readonly ((events: readonly EngineEvent[]) => void)[];
   onError?: (e: unknown) => void;
+  /** delay before a consumer kafkajs gave up on is replaced, ms (default 1 000) */
+  respawnMs?: number;
 }
 
 export class DistributedEngineLink implements EngineLink {
@@ -61,6 +63,10 @@ export class DistributedEngineLink implements EngineLink {
   /** group joins and crashes of the output consumer (metrics: a stall after a rejoin) */
   private joins = 0;
   private crashes = 0;
+  /** consumers started: 1 + the replacements of consumers kafkajs gave up on */
+  private spawns = 0;
+  private respawn: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
   readonly caughtUpPromise: Promise<void>;
 
   constructor(private readonly o: OutputFollowerOptions) {
@@ -86,6 +92,7 @@ export class DistributedEngineLink implements EngineLink {
       order_waiters: orderWaiters,
       group_joins: this.joins,
       crashes: this.crashes,
+      consumers: this.spawns,
     };
   }
 
@@ -101,6 +108,18 @@ export class DistributedEngineLink implements EngineLink {
       await admin.disconnect();
     }
     if (this.catchUpTarget === 0n) this.markCaughtUp();
+    await this.spawn();
+  }
+
+  /**
+   * A consumer that reads from the next unread offset on (from the beginning before the first
+   * message). The group never commits, so every (re)join — kafkajs rejoins by itself after a broker
+   * restart — seeks back to the next unread offset instead of starting over. A crash kafkajs does not
+   * restart (`restart: false`) gets a new consumer: without one the read model would stop for good
+   * while the engine goes on, and every `?wait=true` would time out.
+   */
+  private async spawn(): Promise<void> {
+    const topic = this.o.names.topic("matching_engine_output");
     const consumer = this.o.kafka.consumer({
       groupId: this.o.names.group(`perpx-gateway-read.${process.pid}.${Date.now()}.${Math.random()}`),
       maxWaitTimeInMs: 20,
@@ -111,38 +130,65 @@ export class DistributedEngineLink implements EngineLink {
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
+    this.spawns++;
     consumer.on(consumer.events.CRASH, (e) => {
       this.crashes++;
       this.o.onError?.(e.payload.error);
+      if (e.payload.restart || this.consumer !== consumer) return;
+      this.o.onError?.(new Error("kafkajs gave up on the output consumer (restart: false): replacing it"));
+      this.consumer = undefined;
+      void consumer.disconnect().catch(() => undefined);
+      if (this.closed) return;
+      this.respawn = setTimeout(() => {
+        this.respawn = undefined;
+        if (!this.closed) this.spawn().catch((err) => this.spawnFailed(err));
+      }, this.o.respawnMs ?? 1000);
     });
-    // the group never commits: a rejoin (kafkajs rejoins by itself after a broker restart) would start
-    // over from the beginning; go on from the next unread offset instead
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joins++;
       if (this.nextOffset !== undefined) consumer.seek({ topic, partition: 0, offset: this.nextOffset });
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, resolveOffset, isStale }) => {
-        for (const m of batch.messages) {
-          if (isStale()) return;
-          this.onMessage(m.value);
-          resolveOffset(m.offset);
-          this.nextOffset = (BigInt(m.offset) + 1n).toString();
-          if (
-            !this.caughtUp &&
-            this.catchUpTarget !== undefined &&
-            BigInt(m.offset) + 1n >= this.catchUpTarget
-          )
-            this.markCaughtUp();
-        }
-      },
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch, resolveOffset, isStale }) => {
+          for (const m of batch.messages) {
+            if (isStale()) return;
+            this.onMessage(m.value);
+            resolveOffset(m.offset);
+            this.nextOffset = (BigInt(m.offset) + 1n).toString();
+            if (
+              !this.caughtUp &&
+              this.catchUpTarget !== undefined &&
+              BigInt(m.offset) + 1n >= this.catchUpTarget
+            )
+              this.markCaughtUp();
+          }
+        },
+      });
+    } catch (e) {
+      if (this.consumer === consumer) this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      throw e;
+    }
+    if (this.nextOffset !== undefined) consumer.seek({ topic, partition: 0, offset: this.nextOffset });
+  }
+
+  /** A replacement consumer that could not start (Kafka still away): try again. */
+  private spawnFailed(err: unknown): void {
+    this.o.onError?.(err);
+    if (this.closed || this.consumer !== undefined) return;
+    this.respawn = setTimeout(() => {
+      this.respawn = undefined;
+      if (!this.closed) this.spawn().catch((e) => this.spawnFailed(e));
+    }, this.o.respawnMs ?? 1000);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.respawn) clearTimeout(this.respawn);
     for (const w of this.seqWaiters) {
       clearTimeout(w.timer);
       w.resolve(false);

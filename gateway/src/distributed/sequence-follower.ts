@@ -47,6 +47,7 @@ export class SequenceFollower {
   private joins = 0;
   private crashes = 0;
   private spawns = 0;
+  private closed = false;
   private readonly maxRuns: number;
   private readonly onError: (e: unknown) => void;
 
@@ -115,27 +116,44 @@ export class SequenceFollower {
       this.crashes++;
       this.onError(e.payload.error);
       if (e.payload.restart || this.consumer !== consumer) return;
+      this.onError(new Error("kafkajs gave up on the sequence consumer (restart: false): replacing it"));
       this.consumer = undefined;
       void consumer.disconnect().catch(() => undefined);
       this.respawn = setTimeout(() => {
         this.respawn = undefined;
-        this.spawn().catch((err) => this.onError(err));
+        if (!this.closed) this.spawn().catch((err) => this.spawnFailed(err));
       }, 1000);
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        this.next = String(Number(message.offset) + 1);
-        try {
-          this.learn(decodeSequenceRecord(message.value));
-        } catch (e) {
-          this.onError(e);
-        }
-      },
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: false });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => {
+          this.next = String(Number(message.offset) + 1);
+          try {
+            this.learn(decodeSequenceRecord(message.value));
+          } catch (e) {
+            this.onError(e);
+          }
+        },
+      });
+    } catch (e) {
+      if (this.consumer === consumer) this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      throw e;
+    }
     consumer.seek({ topic, partition: 0, offset: this.next });
+  }
+
+  /** A replacement consumer that could not start (Kafka still away): try again. */
+  private spawnFailed(err: unknown): void {
+    this.onError(err);
+    if (this.closed || this.consumer !== undefined) return;
+    this.respawn = setTimeout(() => {
+      this.respawn = undefined;
+      if (!this.closed) this.spawn().catch((e) => this.spawnFailed(e));
+    }, 1000);
   }
 
   /** The engine seq of the command written at `pos`, or undefined after timeoutMs. */
@@ -157,6 +175,7 @@ export class SequenceFollower {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve(undefined);
