@@ -3,6 +3,7 @@
 // (its /metrics: read-model seq, the output consumer's applied marker and offset, the sequence follower's
 // offset and pending tickets, their group joins and crashes), whether the gateway's read model knows the
 // order's clientOrderId, and every consumer group of the deployment (state, members, committed offsets).
+import { readFileSync } from "node:fs";
 import {
   INPUT_TOPICS,
   type LogicalTopic,
@@ -44,7 +45,8 @@ export async function stallReport(d: Deployment, traffic: Traffic): Promise<stri
       await safely(`gateway ${i} metrics`, async () => {
         const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
         const lines = (await res.text()).split("\n").filter((l) => GAUGES.test(l));
-        return `gateway ${i} metrics: ${lines.join(", ")}`;
+        const ready = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(5000) });
+        return `gateway ${i} ready ${ready.status} ${await ready.text()}; metrics: ${lines.join(", ")}`;
       }),
     );
   }
@@ -87,12 +89,14 @@ export async function stallReport(d: Deployment, traffic: Traffic): Promise<stri
   );
   out.push(`engine log tail:\n${d.engine.tail(12)}`);
   for (const g of d.gateways) {
-    const warned = g
-      .tail(400)
-      .split("\n")
-      .filter((l) => /follower|consumer|kafkajs|error/i.test(l))
-      .slice(-8);
-    out.push(`${g.spec.name} log, last follower/consumer lines:\n${warned.join("\n")}`);
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(g.spec.logFile, "utf8")
+        .split("\n")
+        .filter((l) => /^\[gateway\]|Caused by|gave up/.test(l))
+        .slice(-12);
+    } catch {}
+    out.push(`${g.spec.name} log, last [gateway] lines:\n${lines.join("\n")}`);
   }
   return out.join("\n");
 }
