@@ -7,7 +7,11 @@
 // When the sink fails (MySQL or Redis down) the chunk is retried with exponential backoff for as long as
 // it takes, heart-beating so the group keeps the partition; nothing after it is applied meanwhile.
 // A message that cannot be decoded (a newer schema, corruption) stalls the consumer with errors rather
-// than being skipped: the read model never silently loses an event.
+// than being skipped: the read model never silently loses an event. A consumer that kafkajs gives up on
+// (CRASH with restart: false, e.g. KafkaJSGroupCoordinatorNotFound on a rejoin while a broker restarts)
+// is replaced after `respawnMs`: it rejoins the group at its committed offsets (the sink skips what it
+// already has), retrying while Kafka is away. Before, the crash was only logged and the saver or the
+// notifier stopped for good.
 import type { EventPosition, PositionedEvent } from "@perpx/engine/log/kafka/event-message";
 import { decodeEventBatch } from "@perpx/engine/log/kafka/event-message";
 import type { KafkaNames, OutputTopic } from "@perpx/engine/log/kafka/topics";
@@ -32,6 +36,8 @@ export interface OutputConsumerOptions {
   retryMaxMs?: number;
   /** broker long-poll, ms (default 100) */
   fetchWaitMs?: number;
+  /** delay before a consumer kafkajs gave up on is replaced, and between failed starts, ms (default 1 000) */
+  respawnMs?: number;
   onError?: (e: unknown, attempt: number) => void;
 }
 
@@ -39,6 +45,8 @@ export interface OutputConsumerStats {
   chunks: number;
   events: number;
   failures: number;
+  /** consumers started: 1 + the replacements of consumers kafkajs gave up on */
+  consumers: number;
 }
 
 export class OutputConsumer {
@@ -47,11 +55,16 @@ export class OutputConsumer {
   private sleepers = new Set<() => void>();
   private readonly applied = new Map<OutputTopic, EventPosition>();
   private positionWaiters: (() => void)[] = [];
-  readonly stats: OutputConsumerStats = { chunks: 0, events: 0, failures: 0 };
+  private respawn: ReturnType<typeof setTimeout> | undefined;
+  readonly stats: OutputConsumerStats = { chunks: 0, events: 0, failures: 0, consumers: 0 };
 
   constructor(private readonly opts: OutputConsumerOptions) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.spawn();
+  }
+
+  private async spawn(): Promise<void> {
     const o = this.opts;
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
@@ -62,19 +75,48 @@ export class OutputConsumer {
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (e) => o.onError?.(e.payload.error, 0));
-    await consumer.connect();
-    // a new group starts at the beginning: the output topics are the read model's source of truth
-    await consumer.subscribe({ topics: o.topics.map((t) => o.names.topic(t)), fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (p) => this.onBatch(p),
+    this.stats.consumers++;
+    consumer.on(consumer.events.CRASH, (e) => {
+      o.onError?.(e.payload.error, 0);
+      if (e.payload.restart || this.stopping || this.consumer !== consumer) return;
+      o.onError?.(new Error(`kafkajs gave up on consumer ${o.groupId} (restart: false): replacing it`), 0);
+      this.consumer = undefined;
+      void consumer.disconnect().catch(() => undefined);
+      this.scheduleSpawn();
     });
+    try {
+      await consumer.connect();
+      // a new group starts at the beginning: the output topics are the read model's source of truth
+      await consumer.subscribe({ topics: o.topics.map((t) => o.names.topic(t)), fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (p) => this.onBatch(p),
+      });
+    } catch (e) {
+      if (this.consumer === consumer) this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** A replacement consumer in `respawnMs`; one that cannot start (Kafka still away) is tried again. */
+  private scheduleSpawn(): void {
+    if (this.stopping || this.respawn) return;
+    this.respawn = setTimeout(() => {
+      this.respawn = undefined;
+      if (this.stopping || this.consumer) return;
+      this.spawn().catch((err: unknown) => {
+        this.opts.onError?.(err, 0);
+        this.scheduleSpawn();
+      });
+    }, this.opts.respawnMs ?? 1000);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.respawn);
+    this.respawn = undefined;
     for (const wake of this.sleepers) wake();
     const c = this.consumer;
     this.consumer = undefined;

@@ -4,13 +4,12 @@
 // crash: the read model stopped for good while the engine went on, so every `?wait=true` timed out.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { encodeEvents } from "@perpx/engine/log/kafka/event-message";
 import type { EngineEvent } from "@perpx/shared/events";
 import type { Producer } from "kafkajs";
 import { DistributedEngineLink } from "../../src/distributed/engine-link.js";
 import type { SequenceFollower } from "../../src/distributed/sequence-follower.js";
 import type { ReadModel } from "../../src/read-model/read-model.js";
-import { eventually, type KafkaEnv, kafkaEnv } from "./read-side-env.js";
+import { eventually, type KafkaEnv, kafkaEnv, outputBatch } from "./read-side-env.js";
 
 let kf: KafkaEnv | undefined;
 let producer: Producer | undefined;
@@ -22,12 +21,6 @@ after(async () => {
   await kf?.cleanup();
 });
 
-/** one engine batch on matching_engine_output: one event of command `seq`, applied up to `seq` */
-function batch(seq: number): Buffer {
-  const ev = { ev: 0, seq } as unknown as EngineEvent;
-  return encodeEvents({ firstSeq: seq, firstIdx: 0, seq, lastIdx: 0, count: 1, applied: seq }, [ev]);
-}
-
 test("a read consumer kafkajs gives up on is replaced; the read model goes on from the next offset", async () => {
   kf = await kafkaEnv("link");
   const env = kf;
@@ -36,7 +29,7 @@ test("a read consumer kafkajs gives up on is replaced; the read model goes on fr
   await producer.connect();
   const p = producer;
   const send = (seqs: number[]) =>
-    p.send({ topic, acks: -1, messages: seqs.map((s) => ({ value: batch(s) })) });
+    p.send({ topic, acks: -1, messages: seqs.map((s) => ({ value: outputBatch(s) })) });
   await send([1, 2, 3]);
 
   const seen: number[] = [];

@@ -3,7 +3,9 @@
 // touches another engineer's database, topics or keys.
 import { randomBytes } from "node:crypto";
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import { encodeEvents } from "@perpx/engine/log/kafka/event-message";
 import { openScratchTopics, type ScratchTopics } from "@perpx/engine/log/kafka/scratch-topics";
+import type { EngineEvent } from "@perpx/shared/events";
 import {
   createDbPool,
   dropDatabase,
@@ -58,6 +60,12 @@ export async function mysqlEnv(tag: string): Promise<MysqlEnv> {
 
 /** the topics of one test file under a random prefix (engine/src/log/kafka/scratch-topics.ts) */
 export type KafkaEnv = ScratchTopics;
+
+/** One engine batch for matching_engine_output: one event of command `seq`, applied up to `seq`. */
+export function outputBatch(seq: number): Buffer {
+  const ev = { ev: 0, seq } as unknown as EngineEvent;
+  return encodeEvents({ firstSeq: seq, firstIdx: 0, seq, lastIdx: 0, count: 1, applied: seq }, [ev]);
+}
 export const kafkaEnv = openScratchTopics;
 
 /**
