@@ -16,8 +16,9 @@ import { add, sub } from "@perpx/shared/fixed";
 import { crossRisk, isolatedRisk } from "./account-risk.js";
 import type { CommandCtx } from "./command-ctx.js";
 import { maxLeverage, maxNotionalAtLeverage, notionalOf } from "./margin.js";
-import type { Account, SequencerState, SymbolState } from "./state.js";
+import type { Account, SequencerState } from "./state.js";
 import { newAccount, staleMargin } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 const isId = (x: number): boolean => Number.isSafeInteger(x) && x > 0;
 const isAmount = (x: number): boolean => Number.isSafeInteger(x) && x > 0;

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import { MarginType, notionalFactor } from "@perpx/shared/domain";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import { crossRisk, isolatedRisk, positionOrderMargin } from "./account-risk.js";
-import { newAccount, newSymbolState, SequencerState } from "./state.js";
+import { newAccount, SequencerState } from "./state.js";
+import { newSymbolState } from "./symbol-state.js";
 
 const U = 1_000_000;
 const BTC = DEFAULT_INSTRUMENTS[0]!;

@@ -9,8 +9,9 @@
 //   withdrawable         = available − max(0, Σ cross UPnL): unrealized profit is margin, not cash.
 import { MarginType } from "@perpx/shared/domain";
 import { initialMargin, maintenanceMargin, notionalOf, sideOrderMargin, unrealizedPnl } from "./margin.js";
-import type { Account, Position, SequencerState, SymbolState } from "./state.js";
+import type { Account, Position, SequencerState } from "./state.js";
 import { positionsOf } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 /** Order margin of one position's open orders (both sides, each with its reduce allowance). */
 export function positionOrderMargin(pos: Position, factor: number, leverage = pos.leverage): number {

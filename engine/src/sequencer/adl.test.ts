@@ -6,7 +6,8 @@ import { MarginType, notionalFactor } from "@perpx/shared/domain";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import { seededRandom } from "../util/prng.js";
 import { AdlQueue, rankPositions } from "./adl.js";
-import { newAccount, newPosition, newSymbolState, SequencerState } from "./state.js";
+import { newAccount, newPosition, SequencerState } from "./state.js";
+import { newSymbolState } from "./symbol-state.js";
 
 const BTC = DEFAULT_INSTRUMENTS[0]!;
 

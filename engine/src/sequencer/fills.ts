@@ -25,8 +25,9 @@ import { add, mul, mulDiv, sub } from "@perpx/shared/fixed";
 import type { CommandCtx } from "./command-ctx.js";
 import { insuranceOut } from "./insurance.js";
 import { initialMargin, notionalOf } from "./margin.js";
-import type { Account, Position, SequencerState, SymbolState } from "./state.js";
+import type { Account, Position, SequencerState } from "./state.js";
 import { staleMargin } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 /**
  * Applies one side of a fill; returns the realized PnL in micro-USDT (before fees). `fundPrice` is the

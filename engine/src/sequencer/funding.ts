@@ -23,7 +23,8 @@ import type { CommandCtx } from "./command-ctx.js";
 import { insuranceIn } from "./insurance.js";
 import { notionalOf } from "./margin.js";
 import { MatchOp, type MatchPort, type MatchReport, type MatchRequest, ReportKind } from "./match-port.js";
-import { BASIS_WINDOW, type SequencerState, type SymbolState } from "./state.js";
+import type { SequencerState } from "./state.js";
+import { BASIS_WINDOW, type SymbolState } from "./symbol-state.js";
 
 const HOUR_MS = 3_600_000;
 /** the ±0.05 % clamp of (interestRate − avg premium), parts per 1e8 */

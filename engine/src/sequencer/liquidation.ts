@@ -46,8 +46,9 @@ import { MatchOp, type MatchPort, MatchReport, MatchRequest } from "./match-port
 import type { OrderCommands } from "./order-commands.js";
 import { crossLevels, isLiquidatable } from "./risk-index.js";
 import { emitOrder, emitTrade, type LiquidationTaker } from "./settle.js";
-import type { Account, OpenOrder, Position, SequencerState, SymbolState } from "./state.js";
+import type { Account, OpenOrder, Position, SequencerState } from "./state.js";
 import { positionsOf, staleMargin } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 /** The liquidated side of the liquidation order being worked (reused). */
 class LiquidatedSide implements LiquidationTaker {

@@ -11,8 +11,9 @@ import type { CommandCtx } from "./command-ctx.js";
 import { MatchOp, type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { prepareAmend, preparePlace } from "./pre-trade.js";
 import { emitOrder, Settler } from "./settle.js";
-import type { Account, OpenOrder, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
+import type { Account, OpenOrder, Position, SequencerState, TriggerOrder } from "./state.js";
 import { remainingOf } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 import { checkTrigger, firesAsMarket, isTriggerType, TriggerBooks } from "./trigger-orders.js";
 
 export class OrderCommands {

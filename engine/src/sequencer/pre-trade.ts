@@ -29,8 +29,9 @@ import {
 } from "./margin.js";
 import { availableFor } from "./margin-cache.js";
 import { MatchOp, type MatchRequest } from "./match-port.js";
-import type { Account, OpenOrder, Position, SequencerState, SideOrders, SymbolState } from "./state.js";
+import type { Account, OpenOrder, Position, SequencerState, SideOrders } from "./state.js";
 import { remainingOf, reserve } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 function isQty(q: number, step: number): boolean {
   return Number.isSafeInteger(q) && q > 0 && q % step === 0;

@@ -32,8 +32,9 @@ import {
   WARN_DEN,
   WARN_NUM,
 } from "./risk-index.js";
-import type { Account, Position, SequencerState, SymbolState, TriggerOrder } from "./state.js";
+import type { Account, Position, SequencerState, TriggerOrder } from "./state.js";
 import { positionsOf } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 const MARK = WorkingType.MARK_PRICE;
 const CONTRACT = WorkingType.CONTRACT_PRICE;

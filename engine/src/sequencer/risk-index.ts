@@ -27,8 +27,9 @@ import { MarginType } from "@perpx/shared/domain";
 import { mulDiv, RATE_SCALE, toSafe } from "@perpx/shared/fixed";
 import { IndexedHeap } from "./indexed-heap.js";
 import { maintenanceMargin, notionalOf, unrealizedPnl } from "./margin.js";
-import type { Account, Position, RiskItem, SequencerState, SymbolState } from "./state.js";
+import type { Account, Position, RiskItem, SequencerState } from "./state.js";
 import { positionsOf } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 
 /** Margin-call warning level: margin balance ≤ 3/2 × maintenance margin. */
 export const WARN_NUM = 3;

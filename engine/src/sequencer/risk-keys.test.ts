@@ -7,7 +7,8 @@ import { notionalFactor } from "@perpx/shared/domain";
 import { DEFAULT_INSTRUMENTS } from "@perpx/shared/instruments";
 import { seededRandom } from "../util/prng.js";
 import { recoverKeyBig, recoverKeyOf, riskKeyBig, riskKeyOf, WARN_DEN, WARN_NUM } from "./risk-index.js";
-import { newAccount, newPosition, newSymbolState } from "./state.js";
+import { newAccount, newPosition } from "./state.js";
+import { newSymbolState } from "./symbol-state.js";
 
 /** A random integer in [0, 10^digits) with `digits` itself uniform in [0, maxDigits]: every magnitude. */
 function anyInt(rnd: () => number, maxDigits: number): number {

@@ -47,8 +47,9 @@ import { type MatchPort, MatchReport, MatchRequest } from "./match-port.js";
 import { OrderCommands } from "./order-commands.js";
 import { RiskEngine } from "./risk-engine.js";
 import { decodeState, encodeState } from "./snapshot.js";
-import type { Account, Countdown, OpenOrder, Position, SymbolState, TriggerOrder } from "./state.js";
-import { newSymbolState, SequencerState } from "./state.js";
+import type { Account, Countdown, OpenOrder, Position, TriggerOrder } from "./state.js";
+import { SequencerState } from "./state.js";
+import { newSymbolState, type SymbolState } from "./symbol-state.js";
 
 export interface Solvency {
   netDeposits: number;

@@ -37,7 +37,8 @@ import { notionalFactor } from "@perpx/shared/domain";
 import { canonicalInstrument } from "./instrument-rules.js";
 import { type BookImage, InThreadMatchPort, type MatchPort } from "./match-port.js";
 import type { OpenOrder, SideOrders, TriggerOrder } from "./state.js";
-import { newAccount, newPosition, newSymbolState, remainingOf, reserve, SequencerState } from "./state.js";
+import { newAccount, newPosition, remainingOf, reserve, SequencerState } from "./state.js";
+import { newSymbolState } from "./symbol-state.js";
 
 const MAGIC = 0x51535850; // "PXSQ" little-endian
 const VERSION = 2;

@@ -18,6 +18,7 @@ import type {
 import { MarginType as MT, Side as S } from "@perpx/shared/domain";
 import { mul } from "@perpx/shared/fixed";
 import type { HeapItem } from "./indexed-heap.js";
+import type { SymbolState } from "./symbol-state.js";
 
 /**
  * Aggregates over a position's resting orders on one side (the in-flight order of the command being
@@ -290,71 +291,6 @@ export function reserve(pos: Position, o: OpenOrder, qty: number, sign: 1 | -1):
   s.qtyLoss += mul(q, o.openLoss);
   if (o.reduceOnly) s.roQty += q;
   staleMargin(pos, o.side === S.BUY ? STALE_BUY : STALE_SELL);
-}
-
-/** Per instrument: the definition and the prices the sequencer keeps. */
-export interface SymbolState {
-  inst: Instrument;
-  /** notionalFactor(inst): micro-USDT per price·qty unit */
-  factor: number;
-  /** last ORACLE_PRICE, price units (0 = none yet) */
-  indexPrice: number;
-  /** last trade price (0 = none yet) */
-  lastPrice: number;
-  /** current mark (0 = no mark), see mark-price.ts */
-  markPrice: number;
-  /** lastUpdateId of the last BookEvent published for this symbol */
-  bookUpdateId: number;
-  /** rate of the last funding payment, parts per 1e8 (feeds Price1 of the mark) */
-  lastFundingRate: number;
-  /** fundingTime of the last PAY_FUNDING applied (ms; 0 = none): earlier or equal times are no-ops */
-  lastFundingTime: number;
-  /** Σ premium samples since the last funding payment, parts per 1e8, and their count */
-  premiumSum: number;
-  premiumCount: number;
-  /**
-   * The last ≤ 30 basis samples (mid − index) in half price units (bid + ask − 2 × index, 0 without both
-   * a bid and an ask), oldest first once full: `basis[basisHead]` is the next one to be replaced.
-   */
-  readonly basis: number[];
-  basisHead: number;
-  /**
-   * Derived, never encoded (pre-trade.ts): the limit-price band [bandLo, bandHi] of mark `bandMark` at
-   * band rate `bandRate` (bandMark −1 = none yet), and the MAX_POSITION cap per leverage (`caps[lev]`)
-   * of the instrument object `capsInst`.
-   */
-  bandMark: number;
-  bandRate: number;
-  bandLo: number;
-  bandHi: number;
-  capsInst: Instrument | null;
-  caps: number[];
-}
-
-/** Basis samples in the Price2 moving average (SPEC §6). */
-export const BASIS_WINDOW = 30;
-
-export function newSymbolState(inst: Instrument, factor: number): SymbolState {
-  return {
-    inst,
-    factor,
-    indexPrice: 0,
-    lastPrice: 0,
-    markPrice: 0,
-    bookUpdateId: 0,
-    lastFundingRate: 0,
-    lastFundingTime: 0,
-    premiumSum: 0,
-    premiumCount: 0,
-    basis: [],
-    basisHead: 0,
-    bandMark: -1,
-    bandRate: 0,
-    bandLo: 0,
-    bandHi: 0,
-    capsInst: null,
-    caps: [],
-  };
 }
 
 /** A dead-man switch armed for one user and symbol (COUNTDOWN_CANCEL_ALL). */

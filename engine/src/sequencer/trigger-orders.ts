@@ -19,7 +19,8 @@
 import type { PlaceOrder } from "@perpx/shared/commands";
 import { OrderType, Side, StpMode, TimeInForce, WorkingType } from "@perpx/shared/domain";
 import { RejectReason } from "@perpx/shared/errors";
-import type { SequencerState, SymbolState, TriggerOrder } from "./state.js";
+import type { SequencerState, TriggerOrder } from "./state.js";
+import type { SymbolState } from "./symbol-state.js";
 import { TriggerBook, wouldTriggerNow } from "./trigger-book.js";
 
 export const CALLBACK_MIN = 100_000;

@@ -62,10 +62,11 @@ export class InFlightMap<T> {
     return this.fifo.length - this.head;
   }
 
-  get(key: string, now: number, knownElsewhere: () => boolean): InFlight<T> | undefined {
+  /** The entry of `key` while it is not expired and the read model does not know the key yet. */
+  get(key: string, now: number): InFlight<T> | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
-    if (e.expires <= now || knownElsewhere()) {
+    if (e.expires <= now || this.known(e.key, e.value)) {
       this.remove(e);
       return undefined;
     }

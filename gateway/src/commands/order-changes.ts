@@ -45,7 +45,7 @@ export class OrderChanges {
       const view = this.c.rm.orderByClientId(userId, coid);
       if (view) res = { orderId: Number(view.orderId), view, clientOrderId: coid };
       else {
-        const f = this.c.orders.get(orderKey(userId, coid), this.c.now(), () => false);
+        const f = this.c.orders.get(orderKey(userId, coid), this.c.now());
         if (!f) throw notFound();
         res = { orderId: f.value.orderId, clientOrderId: coid };
       }

@@ -68,7 +68,7 @@ export class OrderEntry {
       const view = this.c.rm.orderByClientId(userId, coid);
       if (view) return { kind: "known", view };
       key = orderKey(userId, coid);
-      const f = this.c.orders.get(key, now, () => this.c.rm.orderByClientId(userId, coid) !== undefined);
+      const f = this.c.orders.get(key, now);
       if (f) return { kind: "inflight", ref: f.value, durable: f.durable };
       const earlier = batch?.get(coid);
       if (earlier !== undefined) return { kind: "sameBatch", index: earlier };

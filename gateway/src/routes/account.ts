@@ -158,7 +158,7 @@ export function accountRoutes(c: CommandContext) {
             .send({ ...known, status: "APPLIED", duplicate: true });
         }
         const key = `w\n${withdrawId}`;
-        const f = c.transfers.get(key, now, () => c.rm.withdrawal(withdrawId) !== undefined);
+        const f = c.transfers.get(key, now);
         if (f) {
           if (f.value.userId !== userId) throw new ApiError("INVALID_PARAMETER", "withdrawId already used");
           await f.durable;

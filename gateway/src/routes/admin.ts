@@ -80,7 +80,7 @@ export function adminRoutes(c: CommandContext) {
       const known = c.rm.deposit(txId);
       if (known) return { ...known, status: "APPLIED", duplicate: true };
       const key = `d\n${txId}`;
-      const f = c.transfers.get(key, now, () => c.rm.deposit(txId) !== undefined);
+      const f = c.transfers.get(key, now);
       let seq: number;
       let duplicate = false;
       if (f) {

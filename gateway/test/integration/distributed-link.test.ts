@@ -5,31 +5,22 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { EngineEvent } from "@perpx/shared/events";
-import type { Producer } from "kafkajs";
 import { DistributedEngineLink } from "../../src/distributed/engine-link.js";
 import type { SequenceFollower } from "../../src/distributed/sequence-follower.js";
 import type { ReadModel } from "../../src/read-model/read-model.js";
-import { eventually, type KafkaEnv, kafkaEnv, outputBatch } from "./read-side-env.js";
+import { eventually, type OutputFeed, outputFeed } from "./read-side-env.js";
 
-let kf: KafkaEnv | undefined;
-let producer: Producer | undefined;
+let feed: OutputFeed | undefined;
 let link: DistributedEngineLink | undefined;
 
 after(async () => {
   await link?.close();
-  await producer?.disconnect().catch(() => undefined);
-  await kf?.cleanup();
+  await feed?.close();
 });
 
 test("a read consumer kafkajs gives up on is replaced; the read model goes on from the next offset", async () => {
-  kf = await kafkaEnv("link");
-  const env = kf;
-  const topic = env.names.topic("matching_engine_output");
-  producer = env.kafka.producer();
-  await producer.connect();
-  const p = producer;
-  const send = (seqs: number[]) =>
-    p.send({ topic, acks: -1, messages: seqs.map((s) => ({ value: outputBatch(s) })) });
+  feed = await outputFeed("link");
+  const { env, send } = feed;
   await send([1, 2, 3]);
 
   const seen: number[] = [];

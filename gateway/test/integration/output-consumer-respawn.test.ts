@@ -8,29 +8,20 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { PositionedEvent } from "@perpx/engine/log/kafka/event-message";
-import type { Producer } from "kafkajs";
 import { OutputConsumer } from "../../src/persistence/output-consumer.js";
-import { eventually, type KafkaEnv, kafkaEnv, outputBatch } from "./read-side-env.js";
+import { eventually, type OutputFeed, outputFeed } from "./read-side-env.js";
 
-let kf: KafkaEnv | undefined;
-let producer: Producer | undefined;
+let feed: OutputFeed | undefined;
 let consumer: OutputConsumer | undefined;
 
 after(async () => {
   await consumer?.stop();
-  await producer?.disconnect().catch(() => undefined);
-  await kf?.cleanup();
+  await feed?.close();
 });
 
 test("an output consumer kafkajs gives up on is replaced; the sink gets every event once", async () => {
-  kf = await kafkaEnv("ocr");
-  const env = kf;
-  const topic = env.names.topic("matching_engine_output");
-  producer = env.kafka.producer();
-  await producer.connect();
-  const p = producer;
-  const send = (seqs: number[]) =>
-    p.send({ topic, acks: -1, messages: seqs.map((s) => ({ value: outputBatch(s) })) });
+  feed = await outputFeed("ocr");
+  const { env, send } = feed;
   await send([1, 2, 3]);
 
   const seen: number[] = [];

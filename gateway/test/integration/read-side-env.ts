@@ -61,8 +61,33 @@ export async function mysqlEnv(tag: string): Promise<MysqlEnv> {
 /** the topics of one test file under a random prefix (engine/src/log/kafka/scratch-topics.ts) */
 export type KafkaEnv = ScratchTopics;
 
+/** Scratch topics and a producer of outputBatch messages on their matching_engine_output. */
+export interface OutputFeed {
+  env: KafkaEnv;
+  /** one outputBatch per seq, acknowledged by every replica */
+  send(seqs: readonly number[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function outputFeed(tag: string): Promise<OutputFeed> {
+  const env = await kafkaEnv(tag);
+  const topic = env.names.topic("matching_engine_output");
+  const producer = env.kafka.producer();
+  await producer.connect();
+  return {
+    env,
+    send: async (seqs) => {
+      await producer.send({ topic, acks: -1, messages: seqs.map((s) => ({ value: outputBatch(s) })) });
+    },
+    close: async () => {
+      await producer.disconnect().catch(() => undefined);
+      await env.cleanup();
+    },
+  };
+}
+
 /** One engine batch for matching_engine_output: one event of command `seq`, applied up to `seq`. */
-export function outputBatch(seq: number): Buffer {
+function outputBatch(seq: number): Buffer {
   const ev = { ev: 0, seq } as unknown as EngineEvent;
   return encodeEvents({ firstSeq: seq, firstIdx: 0, seq, lastIdx: 0, count: 1, applied: seq }, [ev]);
 }

@@ -2,13 +2,13 @@
 // Owner: one instance per directory, on one thread (the gateway's in the embedded deployment).
 //
 // Group commit: append() frames its commands into the open batch at once (seqs are assigned in call
-// order) and returns a promise. The flush loop writes one batch at a time — one pwrite, one fdatasync —
-// and resolves every call of the batch only after that fsync. While a batch is being written, new calls
+// order) and returns a promise. The flush loop writes one batch at a time — one pwrite into an O_DSYNC
+// segment (or a pwrite and an fdatasync) — and resolves every call of the batch only once it is durable. While a batch is being written, new calls
 // fill the next batch, so the group size follows the fsync latency; `maxGroupDelayMs` waits a little for
 // company when the log is idle (0 = next turn of the event loop), `maxGroupRecords`/`maxGroupBytes` cap a
 // group. A failed write or fsync rejects the batch and everything queued behind it (their seqs assumed
 // it) with a retriable LOG_UNAVAILABLE, after the partial write was truncated away.
-// Format: record-frame.ts. Recovery rules: recovery.ts.
+// Format: record-frame.ts. Recovery rules: recovery.ts; opening a directory: journal-open.ts.
 //
 // Execute-ahead (`AheadLog`): the engine runner may take commands as soon as they are framed into a
 // group — readAhead() hands out the very objects given to append() (no read-back, no decode) — and apply
@@ -18,17 +18,15 @@
 // caller must not change them afterwards. A runner that fell behind the disk still gets the objects of
 // durable groups it has not taken (held-batches.ts); waiting for appends: append-wait.ts.
 
-import { mkdir } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
 import type { AheadLog } from "../ahead-log.js";
 import type { CommandLog } from "../command-log.js";
 import { AppendBatch } from "./append-batch.js";
 import { AppendSignal, DurableWaiters } from "./append-wait.js";
-import { lockDir } from "./dir-lock.js";
 import { HeldBatches, takeFrom } from "./held-batches.js";
 import { corrupt, JournalError, unavailable } from "./journal-error.js";
-import { type JournalIo, nodeIo, syncDir } from "./journal-io.js";
+import type { JournalIo } from "./journal-io.js";
+import { emptySegment, openDirectory } from "./journal-open.js";
 import {
   type JournalOptions,
   type JournalStats,
@@ -36,14 +34,13 @@ import {
   writeDefaults,
 } from "./journal-options.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
-import { type RecoveryReport, recoverDirectory } from "./recovery.js";
+import type { RecoveryReport } from "./recovery.js";
 import { findSegment, readSegment, type SegmentInfo } from "./segment-reader.js";
 import { SegmentWriter, type WriterCounters } from "./segment-writer.js";
 import { TailCache } from "./tail-cache.js";
 
 export type { JournalOptions, JournalStats } from "./journal-options.js";
 
-const MiB = 1024 * 1024;
 /** durable commands kept for a runner that fell behind the disk (execute-ahead: HeldBatches), at most */
 const HELD_RECORDS = 16_384;
 const RESOLVED_TRUE = Promise.resolve(true);
@@ -100,38 +97,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
 
   /** Opens (creating if needed) the journal in `dir`: verifies every record, cuts a torn tail. */
   static async open(dir: string, options: JournalOptions = {}): Promise<JournalCommandLog> {
-    const io = options.io ?? nodeIo;
-    const warn = options.onWarning ?? ((m: string) => console.warn(`[journal] ${m}`));
-    // a directory created here must itself be durable in its parent before any acknowledged record
-    const created = await mkdir(dir, { recursive: true });
-    if (created !== undefined) await syncDir(dirname(resolve(created)));
-    const unlock = await lockDir(dir);
-    try {
-      const { segments, report } = await recoverDirectory(dir, {
-        verify: options.verify ?? "inline",
-        verifyThreads: options.verifyThreads ?? 2,
-        indexEvery: options.indexEvery ?? 1024,
-        chunkBytes: 4 * MiB,
-      });
-      const t = report.truncated;
-      if (t)
-        warn(
-          `torn tail truncated: ${t.bytes} bytes at offset ${t.offset} of ${t.segment} (seq ${t.atSeq}, ${t.reason})`,
-        );
-      for (const p of report.removedSegments) warn(`removed segment without a durable header: ${p}`);
-      const counters: WriterCounters = { writes: 0, fsyncs: 0, bytes: 0 };
-      const last = segments[segments.length - 1];
-      let writer: SegmentWriter;
-      if (last) writer = await SegmentWriter.reopen(last.path, io, last.size, counters);
-      else {
-        writer = await SegmentWriter.create(dir, io, report.lastSeq + 1, counters);
-        segments.push(emptySegment(writer, report.lastSeq + 1));
-      }
-      return new JournalCommandLog(dir, io, segments, writer, counters, report, unlock, options);
-    } catch (e) {
-      await unlock();
-      throw e;
-    }
+    const d = await openDirectory(dir, options);
+    return new JournalCommandLog(dir, d.io, d.segments, d.writer, d.counters, d.report, d.unlock, options);
   }
 
   append(cmds: readonly Command[]): Promise<number[]> {
@@ -398,8 +365,4 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     // before any rejection handler can append again (they run as microtasks, after this returns)
     for (const fn of this.rollbackFns) fn(this.durableSeq);
   }
-}
-
-function emptySegment(w: SegmentWriter, firstSeq: number): SegmentInfo {
-  return { firstSeq, lastSeq: firstSeq - 1, path: w.path, size: w.size, indexSeqs: [], indexOffsets: [] };
 }
