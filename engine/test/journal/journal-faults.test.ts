@@ -87,7 +87,7 @@ test("faults: disk full mid-write rejects the group, truncates it away, and the 
   const { dir, cleanup } = tempDir("f-enospc");
   try {
     const faults: Faults = {};
-    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
+    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults), preallocateBytes: 0 });
     await log.append(cmds(0, 3));
     const path = log.segmentList()[0]!.path;
     const size = statSync(path).size;
@@ -119,7 +119,7 @@ test("faults: on an O_DSYNC segment a group is one write (no datasync); a failed
       return;
     }
     const faults: Faults = { dsync: true };
-    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
+    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults), preallocateBytes: 0 });
     const afterOpen = faults.datasyncs ?? 0; // the new segment's header and directory
     for (let i = 0; i < 5; i++) await log.append([cmd(i)]);
     assert.equal(faults.datasyncs ?? 0, afterOpen, "no datasync per group");
@@ -145,7 +145,7 @@ test("faults: appends queued behind a failing group are rejected too; seqs stay 
       release = r;
     });
     const faults: Faults = { stall, partialWrite: 10 };
-    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
+    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults), preallocateBytes: 0 });
     const first = log.append([cmd(0)]); // group 1: stalls in write, then fails
     await new Promise((r) => setImmediate(r));
     const second = log.append([cmd(1)]); // waits behind group 1 (its seq assumed group 1)
@@ -165,7 +165,7 @@ test("faults: a failed fsync rejects the group and truncates the written bytes",
   const { dir, cleanup } = tempDir("f-eio");
   try {
     const faults: Faults = {};
-    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
+    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults), preallocateBytes: 0 });
     await log.append([cmd(0)]);
     const size = statSync(log.segmentList()[0]!.path).size;
     faults.datasync = true;
@@ -182,7 +182,7 @@ test("faults: when the truncate fails too, the journal refuses appends; reopen c
   const { dir, cleanup } = tempDir("f-broken");
   try {
     const faults: Faults = {};
-    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults) });
+    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults), preallocateBytes: 0 });
     await log.append(cmds(0, 2));
     faults.partialWrite = 25;
     faults.truncate = true;
@@ -204,7 +204,11 @@ test("faults: a segment that cannot be created rejects the group; the next rotat
   const { dir, cleanup } = tempDir("f-create");
   try {
     const faults: Faults = {};
-    const log = await JournalCommandLog.open(dir, { io: faultyIo(faults), segmentBytes: 300 });
+    const log = await JournalCommandLog.open(dir, {
+      io: faultyIo(faults),
+      segmentBytes: 300,
+      preallocateBytes: 0,
+    });
     await log.append(cmds(0, 3));
     faults.create = true;
     await assert.rejects(log.append(cmds(3, 3)), isUnavailable);

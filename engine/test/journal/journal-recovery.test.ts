@@ -9,11 +9,19 @@ import { JournalError } from "../../src/log/journal/journal-error.js";
 import { segmentFileName } from "../../src/log/journal/record-frame.js";
 import { cmd, cmds, tempDir } from "./helpers.js";
 
-/** Start offsets of the records of a segment file (parsed by hand: header 24, frame = 16 + length). */
+/**
+ * Start offsets of the records of a segment file (parsed by hand: header 24, frame = 16 + length, the
+ * length word's bit 31 flags a group's first record; a zero length word ends the data).
+ */
 function recordOffsets(path: string): number[] {
   const b = readFileSync(path);
   const out: number[] = [];
-  for (let off = 24; off + 16 <= b.length; off += 16 + b.readUInt32LE(off)) out.push(off);
+  for (
+    let off = 24;
+    off + 16 <= b.length && b.readUInt32LE(off) !== 0;
+    off += 16 + (b.readUInt32LE(off) & 0x7fff_ffff)
+  )
+    out.push(off);
   return out;
 }
 
@@ -122,14 +130,36 @@ test("recovery: a flipped byte in the last record (payload, seq or length) is a 
   }
 });
 
-test("recovery: a zero-filled tail (extent allocated, data never written) is truncated", async () => {
+test("recovery: zeros after the last record are preallocated space: kept, not reported, written into next", async () => {
   const { dir, cleanup } = tempDir("r-zero");
   try {
     const [path] = await writeLog(dir, 7);
     appendFileSync(path!, new Uint8Array(4096));
-    const { log } = await reopenAndCheck(dir, 7);
-    assert.equal(log.recovery.truncated?.bytes, 4096);
-    assert.equal(log.recovery.truncated?.reason, "BAD_LENGTH");
+    const size = statSync(path!).size;
+    const { log, warnings } = await reopenAndCheck(dir, 7); // appends seq 8 into the zeros
+    assert.equal(log.recovery.truncated, null);
+    assert.deepEqual(warnings, []);
+    assert.ok(statSync(path!).size >= size, "the zeros were not cut off");
+    await log.close();
+    const again = await JournalCommandLog.open(dir);
+    assert.equal(again.lastSeq(), 8);
+    await again.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test("recovery: a torn group whose later blocks landed (zeros inside the group, its records after) is a torn tail", async () => {
+  const { dir, cleanup } = tempDir("r-torn-group");
+  try {
+    const [path] = await writeLog(dir, 15); // groups 1–5, 6–10, 11–15
+    const offs = recordOffsets(path!);
+    const b = readFileSync(path!);
+    b.fill(0, offs[11]!, offs[13]!); // records 12 and 13 never reached the disk; 14 and 15 did
+    writeFileSync(path!, b);
+    const { log } = await reopenAndCheck(dir, 11);
+    assert.equal(log.recovery.truncated?.atSeq, 12);
+    assert.equal(log.recovery.truncated?.offset, offs[11]);
     await log.close();
   } finally {
     cleanup();
@@ -207,9 +237,13 @@ test("recovery: valid records far behind a large damaged region (past one scan w
     assert.ok(offs[90_000]! - offs[4]! > 5 * 1024 * 1024, "damage spans more than one scan window");
     b.fill(0, offs[4]!, offs[90_000]!); // records 5 … 90 000 zeroed; 90 001 … 100 000 intact
     writeFileSync(path, b);
+    // groups of 4096 records: the first intact record that starts a group is 1 + 4096 · 22
     await assert.rejects(
       JournalCommandLog.open(dir),
-      (e) => JournalError.is(e) && e.code === "LOG_CORRUPT" && /valid record \(seq 90001\)/.test(e.message),
+      (e) =>
+        JournalError.is(e) &&
+        e.code === "LOG_CORRUPT" &&
+        /valid record \(seq 90113\) starting a later group/.test(e.message),
     );
   } finally {
     cleanup();

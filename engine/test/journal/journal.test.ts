@@ -229,9 +229,9 @@ test("journal: a record damaged after open is an error on read, never a wrong co
   try {
     const log = await JournalCommandLog.open(dir, { ...quiet, tailCacheRecords: 0 });
     await log.append(cmds(0, 10));
-    const path = log.segmentList()[0]!.path;
+    const { path, size } = log.segmentList()[0]!; // the file goes on with preallocated zeros after `size`
     const b = readFileSync(path);
-    b[b.length - 3] = b[b.length - 3]! ^ 1; // payload of record 10
+    b[size - 3] = b[size - 3]! ^ 1; // payload of record 10
     writeFileSync(path, b);
     assert.equal((await log.read(1, 9)).length, 9);
     await assert.rejects(log.read(1, 10), (e) => JournalError.is(e) && e.code === "LOG_CORRUPT");

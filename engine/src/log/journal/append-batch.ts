@@ -64,7 +64,7 @@ export class AppendBatch {
           n = encodeCommandInto(cmd, this.buf, at + FRAME_HEADER_BYTES);
         }
         const seq = this.firstSeq + this.count;
-        sealFrame(this.buf, at, seq, n);
+        sealFrame(this.buf, at, seq, n, this.count === 0); // a batch is one group commit
         this.len = at + FRAME_HEADER_BYTES + n;
         this.count++;
         this.cmds.push({

@@ -30,13 +30,14 @@ import { emptySegment, openDirectory } from "./journal-open.js";
 import {
   type JournalOptions,
   type JournalStats,
+  preallocation,
   type WriteOptions,
   writeDefaults,
 } from "./journal-options.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
 import type { RecoveryReport } from "./recovery.js";
 import { findSegment, readSegment, type SegmentInfo } from "./segment-reader.js";
-import { SegmentWriter, type WriterCounters } from "./segment-writer.js";
+import { type Preallocation, SegmentWriter, type WriterCounters } from "./segment-writer.js";
 import { TailCache } from "./tail-cache.js";
 
 export type { JournalOptions, JournalStats } from "./journal-options.js";
@@ -75,6 +76,9 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private broken: JournalError | null = null;
   private readonly waiters = new DurableWaiters();
   private readonly opts: WriteOptions;
+  private readonly prealloc: Preallocation;
+  /** the previous segment's writer closing (trimming its zeros) after a rotation */
+  private retiring: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -89,6 +93,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     options: JournalOptions,
   ) {
     this.opts = writeDefaults(options);
+    this.prealloc = preallocation(options);
     this.cache = new TailCache(this.opts.tailCacheRecords);
     this.held = new HeldBatches(HELD_RECORDS);
     this.durableSeq = recovery.lastSeq;
@@ -209,6 +214,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     if (this.queue.length > 0 && !this.flushing) this.flushing = this.drain();
     try {
       await this.flushing;
+      await this.retiring;
       await this.writer.close();
     } finally {
       await this.unlock();
@@ -301,12 +307,18 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   }
 
   private async rotate(batch: AppendBatch): Promise<void> {
-    const next = await SegmentWriter.create(this.dir, this.io, batch.firstSeq, this.writerCounters).catch(
-      (e: unknown) => {
-        throw unavailable(`cannot create segment for seq ${batch.firstSeq}: ${(e as Error).message}`, e);
-      },
-    );
-    await this.writer.close().catch(() => undefined);
+    const next = await SegmentWriter.create(
+      this.dir,
+      this.io,
+      batch.firstSeq,
+      this.writerCounters,
+      this.prealloc,
+    ).catch((e: unknown) => {
+      throw unavailable(`cannot create segment for seq ${batch.firstSeq}: ${(e as Error).message}`, e);
+    });
+    // the old segment's trim and close overlap the next groups' writes instead of delaying this one
+    const old = this.writer;
+    this.retiring = this.retiring.then(() => old.close().catch(() => undefined));
     this.writer = next;
     this.segments.push(emptySegment(next, batch.firstSeq));
     this.counters.rotations++;

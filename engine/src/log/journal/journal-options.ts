@@ -1,11 +1,16 @@
 // Options and counters of the embedded journal (journal-command-log.ts).
 import type { JournalIo } from "./journal-io.js";
 import type { VerifyMode } from "./recovery.js";
-import type { WriterCounters } from "./segment-writer.js";
+import type { Preallocation, WriterCounters } from "./segment-writer.js";
 
 export interface JournalOptions {
   /** start a new segment file once the active one would pass this size; default 64 MiB */
   segmentBytes?: number;
+  /**
+   * zero bytes kept written ahead of the data in the active segment, so group commits overwrite
+   * allocated blocks instead of growing the file (segment-writer.ts); default 1 MiB, 0 = off
+   */
+  preallocateBytes?: number;
   /** how long an idle log waits for more appends before writing, in ms; default 0 (setImmediate) */
   maxGroupDelayMs?: number;
   /** records per group (one write + one fsync); default 4096 */
@@ -27,7 +32,9 @@ export interface JournalOptions {
 }
 
 /** The options the writing side uses, defaults applied. */
-export type WriteOptions = Required<Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads">>;
+export type WriteOptions = Required<
+  Omit<JournalOptions, "io" | "onWarning" | "verify" | "verifyThreads" | "preallocateBytes">
+>;
 
 const MiB = 1024 * 1024;
 
@@ -40,6 +47,11 @@ export function writeDefaults(o: JournalOptions): WriteOptions {
     tailCacheRecords: o.tailCacheRecords ?? 65_536,
     indexEvery: o.indexEvery ?? 1024,
   };
+}
+
+/** The segment writers' preallocation (ahead of the data, up to the segment size). */
+export function preallocation(o: JournalOptions): Preallocation {
+  return { ahead: Math.max(0, o.preallocateBytes ?? MiB), limit: writeDefaults(o).segmentBytes };
 }
 
 export interface JournalStats extends WriterCounters {

@@ -1,8 +1,11 @@
 // Opening a journal directory: verify every segment, then decide. The rules (SPEC §12):
 //  - a bad record at the end of the last segment, with no valid record after it, is a torn tail (a write
-//    that never completed, so never acknowledged): it is truncated and reported;
+//    that never completed, so never acknowledged): it is truncated and reported; in a version-2 segment
+//    records of the same group may follow it (a torn write's blocks land in any order), only the first
+//    record of a later group may not;
 //  - a bad record with valid records after it, in any segment, or in a segment that is not the last, is
 //    corruption of acknowledged commands: open is refused (JournalError LOG_CORRUPT), nothing is changed;
+//  - zero bytes after the last record of a version-2 segment are preallocated space, not damage: kept;
 //  - a last segment whose header never became durable (crash during rotation) holds no record: removed;
 //  - segments must chain: each starts right after the previous one's last seq.
 import { mkdir, open, readdir, unlink } from "node:fs/promises";
@@ -38,6 +41,8 @@ export interface RecoveryOptions {
 export interface Recovered {
   segments: SegmentInfo[];
   report: RecoveryReport;
+  /** bytes in the last segment's file after recovery (its records, then zeros in version 2) */
+  lastFileBytes: number;
 }
 
 export async function recoverDirectory(dir: string, opts: RecoveryOptions): Promise<Recovered> {
@@ -86,8 +91,8 @@ export async function recoverDirectory(dir: string, opts: RecoveryOptions): Prom
       const where = `${s.path}: seq ${s.problem.seq} at offset ${s.problem.offset} is ${s.problem.check}`;
       if (s.validAfter)
         throw corrupt(
-          `${where}, but a valid record (seq ${s.validAfter.seq}) follows at offset ${s.validAfter.offset}: ` +
-            "corruption inside acknowledged records, refusing to open",
+          `${where}, but a valid record (seq ${s.validAfter.seq}) ${s.version === 2 ? "starting a later group " : ""}` +
+            `follows at offset ${s.validAfter.offset}: corruption inside acknowledged records, refusing to open`,
         );
       if (!isLast) throw corrupt(`${where}, and later segments exist: refusing to open`);
       if (s.headerError) {
@@ -109,6 +114,7 @@ export async function recoverDirectory(dir: string, opts: RecoveryOptions): Prom
       firstSeq: s.firstSeq,
       lastSeq: s.lastSeq,
       path: s.path,
+      version: s.version,
       size: s.validBytes,
       indexSeqs: s.indexSeqs,
       indexOffsets: s.indexOffsets,
@@ -130,7 +136,10 @@ export async function recoverDirectory(dir: string, opts: RecoveryOptions): Prom
     await unlink(remove);
     await syncDir(dir);
   }
-  return { segments, report };
+  const lastPath = segments[segments.length - 1]?.path;
+  const last = scans.find((s) => s.path === lastPath);
+  const lastFileBytes = !last ? 0 : truncate?.path === last.path ? truncate.size : last.fileBytes;
+  return { segments, report, lastFileBytes };
 }
 
 async function verifyAll(tasks: ScanTask[], opts: RecoveryOptions): Promise<SegmentScan[]> {

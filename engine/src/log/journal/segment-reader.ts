@@ -15,6 +15,7 @@ import {
   frameLength,
   MAX_PAYLOAD_BYTES,
   SEGMENT_HEADER_BYTES,
+  type SegmentVersion,
 } from "./record-frame.js";
 
 /** What the journal knows of one segment. Owner: the journal (main thread). */
@@ -23,7 +24,9 @@ export interface SegmentInfo {
   /** firstSeq − 1 while empty */
   lastSeq: number;
   path: string;
-  /** durable bytes */
+  /** the file's format version (record-frame.ts) */
+  version: SegmentVersion;
+  /** durable bytes: the end of the last record (a version-2 file may hold zeros after it) */
   size: number;
   /** sparse index: the record with seq indexSeqs[i] starts at indexOffsets[i] */
   indexSeqs: number[];
@@ -82,7 +85,7 @@ export async function readSegment(
         filled += n;
         continue;
       }
-      const check = checkFrame(buf, rel, filled, seq);
+      const check = checkFrame(buf, rel, filled, seq, seg.version);
       if (check !== FrameCheck.OK)
         throw corrupt(
           `${seg.path}: record seq ${seq} at offset ${pos} is ${FRAME_CHECK_NAMES[check]} on read`,

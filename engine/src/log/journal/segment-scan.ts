@@ -1,4 +1,6 @@
-// Verifies one segment file at recovery: header, then every record's length, seq and checksum, in order.
+// Verifies one segment file at recovery: header, then every record's length, seq and checksum, in order;
+// in a version-2 segment, a run of zero bytes to the end of the file after the last record is the space
+// preallocated ahead of the data, not damage.
 // Pure function of the file's bytes (no journal state), so it runs on the main thread or in a piscina
 // worker (verify-worker.ts) unchanged. It only reports; recovery.ts decides what a problem means.
 import { open } from "node:fs/promises";
@@ -11,9 +13,11 @@ import {
   FRAME_HEADER_BYTES,
   FrameCheck,
   frameLength,
+  GROUP_START,
   MAX_PAYLOAD_BYTES,
   parseSegmentHeader,
   SEGMENT_HEADER_BYTES,
+  type SegmentVersion,
 } from "./record-frame.js";
 
 export interface ScanTask {
@@ -30,6 +34,10 @@ export interface SegmentScan {
   path: string;
   firstSeq: number;
   fileBytes: number;
+  /** the header's format version (1 when the header is unusable) */
+  version: SegmentVersion;
+  /** version 2: zero bytes after the last valid record, to the end of the file (preallocated space) */
+  zeroTail: number;
   /** why the header is unusable, or null */
   headerError: string | null;
   records: number;
@@ -42,7 +50,12 @@ export interface SegmentScan {
   indexOffsets: number[];
   /** first invalid record, or null when the file ends exactly after a valid record */
   problem: { offset: number; seq: number; check: string } | null;
-  /** a checksum-valid record found after the problem (then it is not a torn tail), or null */
+  /**
+   * A checksum-valid record found after the problem (then it is not a torn tail), or null. Version 2:
+   * only a record that starts a group counts — records of the same group may follow a damaged one when
+   * the group's write was torn (its blocks reached the disk in any order); a later group's first record
+   * means the damaged group had completed, so it was acknowledged.
+   */
   validAfter: { offset: number; seq: number } | null;
   ms: number;
 }
@@ -61,6 +74,8 @@ export async function scanSegment(task: ScanTask): Promise<SegmentScan> {
       path: task.path,
       firstSeq: task.firstSeq,
       fileBytes,
+      version: 1,
+      zeroTail: 0,
       headerError: null,
       records: 0,
       lastSeq: task.firstSeq - 1,
@@ -74,15 +89,27 @@ export async function scanSegment(task: ScanTask): Promise<SegmentScan> {
     const head = new Uint8Array(SEGMENT_HEADER_BYTES);
     const got = await read(head, 0, SEGMENT_HEADER_BYTES, 0);
     const first = parseSegmentHeader(head.subarray(0, got));
-    if (typeof first === "string" || first !== task.firstSeq) {
-      out.headerError = typeof first === "string" ? first : `header says first seq ${first}`;
+    if (typeof first === "string" || first.firstSeq !== task.firstSeq) {
+      out.headerError = typeof first === "string" ? first : `header says first seq ${first.firstSeq}`;
       out.problem = { offset: 0, seq: task.firstSeq, check: "BAD_HEADER" };
     } else {
+      out.version = first.version;
       out.validBytes = SEGMENT_HEADER_BYTES;
       await scanRecords(task, fileBytes, read, out);
     }
+    const p = out.problem;
+    if (p && out.version === 2 && (await zeroFrom(read, fileBytes, p.offset, task.chunkBytes))) {
+      out.zeroTail = fileBytes - p.offset;
+      out.problem = null;
+    }
     if (out.problem)
-      out.validAfter = await findValidFrame(read, fileBytes, out.problem.offset, task.chunkBytes);
+      out.validAfter = await findValidFrame(
+        read,
+        fileBytes,
+        out.problem.offset,
+        task.chunkBytes,
+        out.version,
+      );
     out.ms = performance.now() - t0;
     return out;
   } finally {
@@ -123,7 +150,7 @@ async function scanRecords(task: ScanTask, fileBytes: number, read: Read, out: S
       filled += n;
       continue;
     }
-    const check = checkFrame(buf, rel, filled, expected);
+    const check = checkFrame(buf, rel, filled, expected, out.version);
     if (check !== FrameCheck.OK) {
       out.problem = { offset: pos, seq: expected, check: FRAME_CHECK_NAMES[check] };
       return;
@@ -140,16 +167,29 @@ async function scanRecords(task: ScanTask, fileBytes: number, read: Read, out: S
   }
 }
 
+/** Whether every byte of the file from `from` to its end is zero. */
+async function zeroFrom(read: Read, fileBytes: number, from: number, chunkBytes: number): Promise<boolean> {
+  const buf = new Uint8Array(Math.min(Math.max(chunkBytes, 4096), Math.max(1, fileBytes - from)));
+  for (let pos = from; pos < fileBytes; ) {
+    const n = await read(buf, 0, Math.min(buf.length, fileBytes - pos), pos);
+    if (n <= 0) return true; // the file shrank under us: nothing after
+    for (let i = 0; i < n; i++) if (buf[i] !== 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
 /**
- * Looks for any checksum-valid record at or after `from` (at every byte offset): a torn tail has none;
- * corruption in the middle of acknowledged records has some. The seq filter keeps it cheap (a u32
- * compare per byte); the crc decides.
+ * Looks for a checksum-valid record at or after `from` (at every byte offset) — in a version-2 segment
+ * one that starts a group: a torn tail has none; corruption in the middle of acknowledged records has
+ * some. The seq filter keeps it cheap (a u32 compare per byte); the crc decides.
  */
 async function findValidFrame(
   read: Read,
   fileBytes: number,
   from: number,
   chunkBytes: number,
+  version: SegmentVersion,
 ): Promise<{ offset: number; seq: number } | null> {
   const size = Math.max(chunkBytes, 2 * MAX_FRAME);
   const buf = new Uint8Array(size);
@@ -168,12 +208,14 @@ async function findValidFrame(
     const limit = last ? filled : filled - MAX_FRAME;
     for (let rel = 0; rel < limit; rel++) {
       if (filled - rel < FRAME_HEADER_BYTES) break;
-      const len = readU32(buf, rel + F_LENGTH);
+      const word = readU32(buf, rel + F_LENGTH);
+      if (version === 2 && (word & GROUP_START) === 0) continue;
+      const len = version === 2 ? frameLength(buf, rel + F_LENGTH) : word;
       if (len === 0 || len > MAX_PAYLOAD_BYTES || rel + FRAME_HEADER_BYTES + len > filled) continue;
       if (readU32(buf, rel + F_SEQ + 4) > 0x1f_ffff) continue;
       const seq = readU32(buf, rel + F_SEQ) + readU32(buf, rel + F_SEQ + 4) * 0x1_0000_0000;
       if (seq < 1) continue;
-      if (checkFrame(buf, rel, filled, seq) === FrameCheck.OK) return { offset: start + rel, seq };
+      if (checkFrame(buf, rel, filled, seq, version) === FrameCheck.OK) return { offset: start + rel, seq };
     }
     if (last) return null;
     start += limit;
