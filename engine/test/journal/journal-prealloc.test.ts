@@ -11,6 +11,7 @@ import { checksum } from "../../src/log/journal/checksum.js";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
 import { type JournalFile, type JournalIo, nodeIo } from "../../src/log/journal/journal-io.js";
 import { segmentFileName } from "../../src/log/journal/record-frame.js";
+import { FILL_CHUNK } from "../../src/log/journal/segment-writer.js";
 import { cmd, cmds, tempDir } from "./helpers.js";
 
 const quiet = { onWarning: () => undefined };
@@ -124,21 +125,29 @@ test("prealloc: a group that would reach into the region being zeroed waits for 
   }
 });
 
-test("prealloc: a fill that fails (disk full) ends preallocation; groups go on past the end, nothing lost", async () => {
+test("prealloc: a fill that fails (disk full) pauses preallocation for a chunk of data; nothing lost", async () => {
   const { dir, cleanup } = tempDir("pre-fail");
   const f = { fail: true, log: [] as string[] };
   try {
     const log = await JournalCommandLog.open(dir, { ...quiet, io: fillIo(f), preallocateBytes: 8192 });
     for (let i = 0; i < 400; i += 10) await log.append(cmds(i, 10));
-    assert.equal(f.log.filter((l) => l.startsWith("fill ")).length, 0, "no fill after the failed one");
     const { path, size } = log.segmentList()[0]!;
+    assert.ok(size < 24 + FILL_CHUNK, "less than a chunk of data since the failure");
+    assert.equal(f.log.filter((l) => l.startsWith("fill ")).length, 0, "no fill after the failed one");
     assert.ok(statSync(path).size >= size);
+    // the disk has room again: once a chunk of data went in past the failure, fills resume
+    f.fail = false;
+    for (let i = 400; i < 4400; i += 50) await log.append(cmds(i, 50));
+    assert.ok(
+      f.log.some((l) => l.startsWith("filled ")),
+      "fills resumed",
+    );
     await log.close();
     const again = await JournalCommandLog.open(dir, quiet);
     assert.equal(again.recovery.truncated, null);
     assert.deepEqual(
-      (await again.read(1, 1000)).map((r) => r.cmd),
-      cmds(0, 400),
+      (await again.read(1, 10_000)).map((r) => r.cmd),
+      cmds(0, 4400),
     );
     await again.close();
   } finally {

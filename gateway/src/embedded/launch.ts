@@ -19,6 +19,7 @@ import { MemoryStreamSource } from "../stream/memory-source.js";
 import { type StreamServer, startStreamServer } from "../stream/stream-server.js";
 import { ApplyLatency } from "./apply-latency.js";
 import { EmbeddedEngineLink } from "./engine-link.js";
+import { journalFromEnv } from "./journal-env.js";
 import { streamAuthFor } from "./stream-wiring.js";
 
 /** Demo feed start prices in price units (BTCUSDT 50000.0, ETHUSDT 3000.00) when no index is known yet. */
@@ -60,6 +61,7 @@ export interface EmbeddedExchange {
 
 export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchange> {
   const { config } = o;
+  const env = o.env ?? process.env;
   const engine = await openEmbeddedEngine({
     dataDir: config.dataDir,
     bookFactory: o.bookFactory ?? ((symbolId) => new OrderBook(symbolId)),
@@ -68,6 +70,7 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
     initialInstruments: DEFAULT_INSTRUMENTS,
     onWarning: (m) => console.warn(`[engine] ${m}`),
     ...(o.onFatal ? { onFatal: o.onFatal } : {}),
+    journal: journalFromEnv(env),
   });
   const readModel = new MemoryReadModel();
   const link = new EmbeddedEngineLink(engine.runner, readModel, () => engine.log.lastSeq());
@@ -80,7 +83,6 @@ export async function launchEmbedded(o: EmbeddedOptions): Promise<EmbeddedExchan
   const latency = new ApplyLatency(() => engine.runner.appliedSeq);
   engine.runner.subscribe((_events, last) => latency.applied(last));
   const replayed = engine.runner.appliedSeq;
-  const env = o.env ?? process.env;
   let stream: StreamServer | undefined;
   const { app, adminKeyFile, keys } = await prepareGateway({
     config,

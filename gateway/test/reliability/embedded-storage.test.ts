@@ -1,5 +1,6 @@
 // Storage faults at the process level (issue 10), on the real embedded exchange (gateway/dist/src/main.js):
-//  1. full disk: DATA_DIR on a real 8 MiB tmpfs, filled to ENOSPC by a filler file while orders come in:
+//  1. full disk: DATA_DIR on a real 8 MiB tmpfs, filled to ENOSPC by a filler file while orders come in
+//     (the journal's preallocation cut to 1 KiB):
 //     every answer is a real acknowledgement or 503 LOG_UNAVAILABLE (never a false 2xx); with the space
 //     freed orders succeed again; after a SIGKILL and restart every acknowledged order is there, the
 //     live state hash equals a clean replay and money is conserved.
@@ -64,6 +65,9 @@ function report(name: string, o: Record<string, unknown>): void {
   console.log(`# ${name} ${JSON.stringify(o)}`);
 }
 
+/** the full-disk exchange's journal preallocation (docs/journal.md) */
+const PREALLOC = { JOURNAL_PREALLOCATE_BYTES: "1024" };
+
 /** Writes zeroes until the filesystem says ENOSPC; returns the bytes written. */
 function fill(file: string): number {
   const fd = openSync(file, "w");
@@ -96,7 +100,7 @@ async function verifyAfterRestart(
   flow: OrderFlow,
 ) {
   await ex.kill();
-  const again = await startExchange(dataDir, ports);
+  const again = await startExchange(dataDir, ports, PREALLOC);
   try {
     await flow.retryUnknown();
     const found = await checkAckedViaApi(traders, ledger);
@@ -120,7 +124,9 @@ test(`full disk (8 MiB tmpfs) × ${DISK_ROUNDS}: orders get 503 LOG_UNAVAILABLE,
   let ex: ExchangeProcess | undefined;
   try {
     const ports = await freePorts();
-    ex = await startExchange(dataDir, ports);
+    // the journal keeps at most 1 KiB of zeros ahead of its data here (1 MiB by default), so the orders
+    // below run past what was preallocated before the disk filled up
+    ex = await startExchange(dataDir, ports, PREALLOC);
     const traders = await setUpTraders(ex.base, adminKeyOf(dataDir), 4);
     const ledger = new Ledger();
     const flow = new OrderFlow(new Rng(77), ledger, "disk");
@@ -131,10 +137,11 @@ test(`full disk (8 MiB tmpfs) × ${DISK_ROUNDS}: orders get 503 LOG_UNAVAILABLE,
       for (let i = 0; i < 30; i++) await flow.place(flow.nextPlace(traders[i % 4]!), i % 5 === 0);
       filled = fill(filler);
       const before = { unavailable: ledger.unavailable, acked: ledger.acked.size };
-      // every answer while full: an acknowledgement (a write that still fit in the journal's last
-      // allocated page: ~16 orders of 4 KiB) or a 503 LOG_UNAVAILABLE; OrderFlow.place throws on anything
+      // every answer while full: an acknowledgement (a write that still fit in the journal's zeros written
+      // ahead or its last allocated page) or a 503 LOG_UNAVAILABLE; OrderFlow.place throws on anything
       // else, and every acknowledgement must survive the restart below
-      for (let i = 0; i < 80; i++) await flow.place(flow.nextPlace(traders[i % 4]!), i % 4 === 0);
+      // (~60 orders fit the journal's last page and its 1 KiB of zeros; 120 leave ≥ 40 to refuse)
+      for (let i = 0; i < 120; i++) await flow.place(flow.nextPlace(traders[i % 4]!), i % 4 === 0);
       refused += ledger.unavailable - before.unavailable;
       ackedWhileFull += ledger.acked.size - before.acked;
       assert.ok(

@@ -41,8 +41,10 @@ export class SegmentWriter {
   private allocEnd: number;
   /** the fill write in flight (never rejects) */
   private filling: Promise<void> | null = null;
-  /** a fill failed (e.g. disk full) or the writer is closing: no more fills */
+  /** the writer is closing: no more fills */
   private fillOff = false;
+  /** after a failed fill (e.g. disk full): no new fill before the data reaches this size */
+  private fillPausedUntil = 0;
 
   private constructor(
     private readonly file: JournalFile,
@@ -117,15 +119,16 @@ export class SegmentWriter {
   async append(buf: Uint8Array, len: number): Promise<void> {
     if (this.broken) throw unavailable(`journal writer is broken: ${this.broken.message}`, this.broken);
     const at = this.size;
-    // a group that reaches past the zeroed space waits for the fill in flight: they must not overlap
-    if (at + len > this.allocEnd && this.filling) await this.filling;
+    // a group that reaches past the zeroed space waits for the fill in flight: they must not overlap (a
+    // fill's completion may start the next fill at once, hence the loop; none starts while we write)
+    while (at + len > this.allocEnd && this.filling) await this.filling;
     try {
       this.counters.writes += await writeAll(this.file, buf, len, at);
       if (!this.file.syncsOnWrite) await this.file.datasync();
       this.counters.fsyncs++; // an O_DSYNC write counts as the group's sync
     } catch (e) {
       try {
-        if (this.filling) await this.filling;
+        while (this.filling) await this.filling;
         await this.file.truncate(at);
         await this.file.datasync();
         this.counters.fsyncs++;
@@ -160,11 +163,11 @@ export class SegmentWriter {
 
   /** Starts the next fill when fewer than `ahead` zero bytes are left after the data. */
   private fillAhead(): void {
-    if (this.filling || this.fillOff || this.broken) return;
+    if (this.filling || this.fillOff || this.broken || this.size < this.fillPausedUntil) return;
     const want = Math.min(this.prealloc.limit, this.size + this.prealloc.ahead);
     const from = this.allocEnd;
     if (from >= want) return;
-    const len = Math.min(FILL_CHUNK, this.prealloc.limit - from);
+    const len = Math.min(FILL_CHUNK, this.prealloc.ahead, this.prealloc.limit - from);
     this.filling = this.zero(from, len).then(
       () => {
         this.allocEnd = Math.max(this.allocEnd, from + len);
@@ -173,8 +176,9 @@ export class SegmentWriter {
         this.fillAhead();
       },
       () => {
-        // e.g. ENOSPC: groups go on extending the file (and fail themselves if the disk is full)
-        this.fillOff = true;
+        // e.g. ENOSPC: groups go on extending the file (and fail themselves while the disk is full);
+        // fills are tried again once another chunk of data went in
+        this.fillPausedUntil = this.size + FILL_CHUNK;
         this.filling = null;
       },
     );
