@@ -112,6 +112,8 @@ interface Case {
   make: Make | undefined;
   /** requests made so far (clientOrderIds stay unique) */
   made: number;
+  /** requests answered, warm-up included (to turn a BENCH_PROF profile into µs per request) */
+  served: number;
   server?: Server;
   slices: Slice[];
 }
@@ -163,6 +165,7 @@ async function slice(c: Case, seconds: number): Promise<void> {
   const cpu0 = await s.cpu();
   const r = await load(c, seconds);
   const cpu1 = await s.cpu();
+  c.served += r.requests.total;
   c.slices.push({
     requests: r.requests.total,
     seconds: r.duration,
@@ -192,6 +195,8 @@ interface Row {
   userPerReq: number;
   /** req/s of each round */
   rounds: number[];
+  /** requests answered by its server, warm-up included */
+  served: number;
 }
 
 /**
@@ -238,12 +243,13 @@ async function http(pem: string, privateKey: string): Promise<Row[]> {
       path: path as string,
       make: make as Make | undefined,
       made: 0,
+      served: 0,
       slices: [],
     }));
   try {
     for (const c of cases) {
       c.server = await startChild(c.kind, pem);
-      await load(c, WARMUP);
+      c.served += (await load(c, WARMUP)).requests.total;
     }
     for (let r = 0; r < ROUNDS; r++) for (const c of cases) await slice(c, Math.max(1, DURATION / ROUNDS));
   } finally {
@@ -270,6 +276,7 @@ async function http(pem: string, privateKey: string): Promise<Row[]> {
           sum((s) => s.requests),
         ),
       rounds: c.slices.map((s) => s.requests / s.seconds),
+      served: c.served,
     };
   });
 }
@@ -405,7 +412,7 @@ async function main(): Promise<void> {
   // user / system split on stderr (not part of the Markdown section): for A/B runs of the gateway's JS
   for (const r of rows)
     console.error(
-      `cpu µs/req ${r.name}: user ${r.userPerReq.toFixed(1)} sys ${(r.cpuPerReq - r.userPerReq).toFixed(1)}`,
+      `cpu µs/req ${r.name}: user ${r.userPerReq.toFixed(1)} sys ${(r.cpuPerReq - r.userPerReq).toFixed(1)} (${r.served} requests served, warm-up included)`,
     );
 }
 

@@ -1,9 +1,9 @@
 // buildApp: the gateway wired in one place (fastify/demo layout). Order matters and is the point of
 // this file: errors → request id, shutdown and IP rate limit (one onRequest hook) → body parsing →
-// auth, per-key limit and body errors (one route-level preValidation hook) → metrics and log line →
+// auth, per-key limit and body errors (one route-level preValidation hook) → metrics and log line (the log controller, when a request ends) →
 // OpenAPI collector → routes → the web UI's files (docs/ui.md). The gateway keeps no exchange state: commands go to the log, queries to
 // the read model.
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { ApiError } from "./api-error.js";
 import { CommandWriter } from "./commands/command-writer.js";
 import { CommandContext } from "./commands/context.js";
@@ -12,7 +12,7 @@ import { OrderEntry } from "./commands/order-entry.js";
 import { Authenticator, registerAuth } from "./plugins/auth.js";
 import { registerBodyParsing } from "./plugins/body.js";
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./plugins/errors.js";
-import { type Gauge, Metrics, registerMetrics } from "./plugins/metrics.js";
+import { CompletionLog, type Gauge, Metrics } from "./plugins/metrics.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { ipRateCheck, RateLimiter } from "./plugins/rate-limit.js";
 import { lazyChildLogger, REQUEST_ID_HEADER, requestIds } from "./plugins/request-log.js";
@@ -47,7 +47,10 @@ export const REDACT_PATHS = [
 ];
 
 export interface BuildOptions {
-  /** Fastify logger option; default: pino at config.logLevel with redaction, to stdout or `logStream` */
+  /**
+   * Fastify logger option; default: pino at config.logLevel with redaction, to stdout or `logStream`.
+   * `false` is a silent pino logger (Fastify reports request completion, hence metrics, only to a logger).
+   */
   logger?: FastifyServerOptions["logger"];
   /** where the default logger writes (tests capture it); stdout when absent */
   logStream?: { write(line: string): void };
@@ -55,12 +58,16 @@ export interface BuildOptions {
 
 export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyInstance {
   const { config } = deps;
+  const metrics = new Metrics();
   const app = Fastify({
-    logger: opts.logger ?? {
-      level: config.logLevel,
-      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-      ...(opts.logStream ? { stream: opts.logStream } : {}),
-    },
+    logger:
+      opts.logger === false
+        ? { level: "silent" }
+        : (opts.logger ?? {
+            level: config.logLevel,
+            redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+          }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     frameworkErrors,
@@ -68,17 +75,17 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
     // closing is answered by our own hook below, in the catalog format
     return503OnClosing: false,
     requestTimeout: 30_000, // ms: slow-loris bound
-    // request ids and the one completion line per request: plugins/request-log.ts
+    // request ids and the one completion line per request: plugins/request-log.ts; metrics and that
+    // line are written by the log controller when a request ends (plugins/metrics.ts)
     requestIdHeader: false,
     genReqId: requestIds(),
     childLoggerFactory: lazyChildLogger,
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new CompletionLog(metrics),
     routerOptions: { maxParamLength: 100 },
   });
 
   const limiter = new RateLimiter(config.rateLimit, deps.clock);
   const auth = new Authenticator({ cfg: config.auth, keys: deps.keys, clock: deps.clock, limiter });
-  const metrics = new Metrics();
   const writer = new CommandWriter(deps.log, deps.engine, deps.readModel, config.waitTimeoutMs);
   const ctx = new CommandContext(deps, writer);
   const gauges: Gauge[] = [
@@ -132,7 +139,6 @@ export function buildApp(deps: GatewayDeps, opts: BuildOptions = {}): FastifyIns
   });
   registerBodyParsing(app, config.bodyLimit);
   registerAuth(app, auth, limiter);
-  registerMetrics(app, metrics);
   registerOpenApi(app, API_VERSION);
 
   app.register(publicRoutes(ctx));

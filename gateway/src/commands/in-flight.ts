@@ -73,7 +73,11 @@ export class InFlightMap<T> {
     return e;
   }
 
-  add(key: string, value: T, durable: Promise<number>, now: number): void {
+  /**
+   * Adds `key`'s entry (replacing one there). `absent`: the caller's get() of the same key just found
+   * nothing, with nothing in between that could add it (saves a lookup on every new order).
+   */
+  add(key: string, value: T, durable: Promise<number>, now: number, absent = false): void {
     const e = new Entry(key, value, now + this.ttlMs, durable);
     // the failure is handled by whoever awaits it; never an unhandled rejection
     durable.then(
@@ -83,8 +87,10 @@ export class InFlightMap<T> {
       },
       () => this.remove(e),
     );
-    const prev = this.map.get(key);
-    if (prev) prev.live = false;
+    if (!absent) {
+      const prev = this.map.get(key);
+      if (prev) prev.live = false;
+    }
     this.evict(now);
     this.sweep();
     this.map.set(key, e);

@@ -27,17 +27,33 @@ export interface Answer<T> {
   body: T;
 }
 
-/** An answer known at once, to be sent when `durable` (its command's append) resolves; never if it rejects. */
-export class AfterAppend<T> {
+/**
+ * A new order's 202 ack, to be sent when `durable` (its command's append) resolves; never if it rejects.
+ * The ack is sent as the text `ackJson(ref)` makes (no object, no schema serializer on the path of
+ * every order).
+ */
+export class AfterAppend {
   constructor(
     readonly durable: Promise<number>,
-    readonly answer: Answer<T>,
+    readonly ref: InFlightOrder,
   ) {}
 }
 
+/**
+ * The 202 ack of a new order as JSON text: what the route's 202 schema serializer writes for
+ * `ack(ref, false)` (same fields, same order). The strings are written through JSON.stringify, so any
+ * character is escaped as the serializer would.
+ */
+export function ackJson(ref: InFlightOrder): string {
+  return `{"orderId":"${idText(ref.orderId)}","clientOrderId":${JSON.stringify(ref.clientOrderId)},"symbol":${JSON.stringify(ref.symbol)},"status":"ACCEPTED"}`;
+}
+
 type Prepared =
-  /** key: the in-flight map's key (made once: the map hashes the same string for get and add) */
-  | { kind: "new"; cmd: PlaceOrder; ref: InFlightOrder; key: string }
+  /**
+   * key: the in-flight map's key (made once: the map hashes the same string for get and add); absent:
+   * the map was just asked for this key and has no entry for it
+   */
+  | { kind: "new"; cmd: PlaceOrder; ref: InFlightOrder; key: string; absent: boolean }
   | { kind: "known"; view: OrderView }
   | { kind: "inflight"; ref: InFlightOrder; durable: Promise<number> }
   | { kind: "sameBatch"; index: number }
@@ -101,7 +117,9 @@ export class OrderEntry {
       stp: o.stp,
     };
     const ref = { userId, orderId, clientOrderId, symbol: o.inst.symbol };
-    return { kind: "new", cmd, ref, key: key ?? orderKey(userId, clientOrderId) };
+    return key === undefined
+      ? { kind: "new", cmd, ref, key: orderKey(userId, clientOrderId), absent: false }
+      : { kind: "new", cmd, ref, key, absent: true };
   }
 
   private async waitView(
@@ -122,11 +140,7 @@ export class OrderEntry {
    * promise when it waits for more (`wait`, an in-flight duplicate). Filter errors are thrown
    * synchronously.
    */
-  place(
-    userId: number,
-    b: OrderBody,
-    wait: boolean,
-  ): Answer<Item> | AfterAppend<Item> | Promise<Answer<Item>> {
+  place(userId: number, b: OrderBody, wait: boolean): Answer<Item> | AfterAppend | Promise<Answer<Item>> {
     const now = this.c.now();
     const p = this.prepare(userId, b, now);
     switch (p.kind) {
@@ -149,9 +163,9 @@ export class OrderEntry {
         return this.afterDurable(userId, p.ref, p.durable, true, wait);
       case "new": {
         const durable = this.c.writer.appendOne(p.cmd);
-        this.c.orders.add(p.key, p.ref, durable, now);
+        this.c.orders.add(p.key, p.ref, durable, now, p.absent);
         if (wait) return this.afterDurable(userId, p.ref, durable, false, true);
-        return new AfterAppend<Item>(durable, { status: 202, body: ack(p.ref, false) });
+        return new AfterAppend(durable, p.ref);
       }
     }
   }

@@ -1,7 +1,7 @@
 // Prometheus metrics, hand-rolled text format 0.0.4: request counts and a latency histogram by method,
 // route (the route pattern, never the raw URL: bounded cardinality) and status, plus gauges the
 // operator needs (engine seq seen by the read model, log seq, log lag, replay cache size).
-import type { FastifyInstance } from "fastify";
+import { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { logCompleted } from "./request-log.js";
 
 /** latency buckets, seconds */
@@ -76,12 +76,21 @@ export class Metrics {
   }
 }
 
-/** One synchronous onResponse hook: the request's metrics, then its completion log line. */
-export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook("onResponse", (req, reply, done) => {
+/**
+ * Fastify's log controller, told by Fastify when each request ends (response finished, or the response
+ * failed): the request's metrics, then its completion log line (plugins/request-log.ts). This is what an
+ * onResponse hook would do, without a hook runner per request (its closures and iteration). Fastify's
+ * own per-request lines stay off. Fastify calls `requestCompleted` only when it has a logger: buildApp
+ * always gives it one (a silent one when logging is off).
+ */
+export class CompletionLog extends LogController {
+  constructor(private readonly metrics: Metrics) {
+    super({ disableRequestLogging: true });
+  }
+
+  override requestCompleted(_err: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
     const route = req.routeOptions.url ?? "unmatched";
-    metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    this.metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     logCompleted(req, reply);
-    done();
-  });
+  }
 }

@@ -3,7 +3,7 @@ import { Op } from "@perpx/shared/commands";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { CommandContext } from "../commands/context.js";
 import type { OrderChanges, OrderRefInput } from "../commands/order-changes.js";
-import { AfterAppend, type Answer, type OrderEntry } from "../commands/order-entry.js";
+import { AfterAppend, type Answer, ackJson, type OrderEntry } from "../commands/order-entry.js";
 import { submitSimple } from "../commands/simple.js";
 import { instrumentOf, type OrderBody } from "../filters/order-filters.js";
 import { principalOf } from "../plugins/request-context.js";
@@ -27,7 +27,7 @@ export function orderRoutes(c: CommandContext, entry: OrderEntry, changes: Order
         const a = entry.place(principalOf(req).userId, req.body, req.query.wait === true);
         if (a instanceof AfterAppend)
           a.durable.then(
-            () => sendAnswer(reply, a.answer),
+            () => reply.code(202).header("content-type", JSON_UTF8).send(ackJson(a.ref)),
             (e) => sendFailure(reply, e),
           );
         else if (a instanceof Promise)
@@ -122,6 +122,9 @@ export function orderRoutes(c: CommandContext, entry: OrderEntry, changes: Order
     );
   };
 }
+
+/** the content type Fastify gives serialized JSON; set on a pre-serialized answer, it skips the serializer */
+const JSON_UTF8 = "application/json; charset=utf-8";
 
 function sendAnswer(reply: FastifyReply, a: Answer<unknown>): void {
   reply.code(a.status).send(a.body);

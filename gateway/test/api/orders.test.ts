@@ -24,10 +24,16 @@ describe("filters", () => {
   test("a valid LIMIT order is logged with integer units and answered 202 ACCEPTED", async () => {
     const r = await post({ ...base, clientOrderId: "a-1" });
     assert.equal(r.statusCode, 202, r.body);
+    assert.equal(r.headers["content-type"], "application/json; charset=utf-8");
     const body = r.json();
     assert.equal(body.status, "ACCEPTED");
     assert.equal(body.clientOrderId, "a-1");
     assert.match(body.orderId, /^[0-9]+$/);
+    // the ack is sent as pre-made text: exactly the 202 schema's fields, in its order
+    assert.equal(
+      r.body,
+      JSON.stringify({ orderId: body.orderId, clientOrderId: "a-1", symbol: "BTCUSDT", status: "ACCEPTED" }),
+    );
     const cmd = lastCmd() as PlaceOrder;
     assert.equal(cmd.op, Op.PLACE_ORDER);
     assert.equal(cmd.orderId, Number(body.orderId));
