@@ -48,6 +48,17 @@ export async function startServer(kind: ServerKind, jwtPublicKey: string): Promi
     const app = Fastify({ logger: false });
     app.get("/hello", async () => ({ hello: "world" }));
     app.post("/echo", async () => ({ status: "ACCEPTED" }));
+    // the same-bytes peer: takes the signed order's request as it is (headers unchecked) and answers an
+    // ack of the gateway's shape, so HTTP parsing and the answer's size match the gateway case
+    app.post<{ Body: { clientOrderId: string; symbol: string } }>("/echo-order", async (req, reply) => {
+      reply.code(202);
+      return {
+        orderId: "100000000000001",
+        clientOrderId: req.body.clientOrderId,
+        symbol: req.body.symbol,
+        status: "ACCEPTED",
+      };
+    });
     await app.listen({ port: 0, host: "127.0.0.1" });
     return app;
   }
