@@ -84,14 +84,28 @@ mysql_down() {
   fi
 }
 
+# A daemon started here outlives this script: it must not keep the caller's other open files (a CI
+# job's pipe, whose reader then never sees EOF; a lock taken with `flock`, which then stays held while
+# the broker runs). Closes every descriptor above 2 in the (sub)shell it runs in.
+without_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 # ---------------------------------------------------------------- Redis
 redis_up() {
   if [ -n "${REDIS_URL:-}" ]; then log "redis: using REDIS_URL (not starting a local server)"; return; fi
   if port_open $REDIS_HOST $REDIS_PORT; then log "redis: reachable on $REDIS_HOST:$REDIS_PORT (reused)"; return; fi
   command -v redis-server >/dev/null || apt_install redis-server
   log "redis: starting redis-server on $REDIS_HOST:$REDIS_PORT"
-  redis-server --daemonize yes --bind $REDIS_HOST --port $REDIS_PORT --save '' --appendonly no \
-    --pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log" --dir "$RUN"
+  (
+    without_inherited_fds
+    exec redis-server --daemonize yes --bind $REDIS_HOST --port $REDIS_PORT --save '' --appendonly no \
+      --pidfile "$RUN/redis.pid" --logfile "$RUN/redis.log" --dir "$RUN" </dev/null
+  )
   touch "$RUN/redis.started-here"
   wait_port $REDIS_HOST $REDIS_PORT 10 || die "redis: did not open $REDIS_PORT within 10 s (see $RUN/redis.log)"
 }
@@ -120,8 +134,11 @@ kafka_up() {
   kafka_config
   kafka_format
   log "kafka: starting one KRaft broker+controller on $KAFKA_HOST:$KAFKA_PORT (log: $RUN/kafka.log)"
-  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" \
-    -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_HOME/server.properties" >>"$RUN/kafka.out" 2>&1 &
+  (
+    without_inherited_fds
+    exec nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Dlog4j.configuration="file:$KAFKA_HOME/log4j.properties" \
+      -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_HOME/server.properties" >>"$RUN/kafka.out" 2>&1 </dev/null
+  ) &
   echo $! >"$RUN/kafka.pid"
   wait_port $KAFKA_HOST $KAFKA_PORT 90 || die "kafka: broker did not open $KAFKA_PORT within 90 s (see $RUN/kafka.log, $RUN/kafka.out)"
   log "kafka: up (pid $(cat "$RUN/kafka.pid"))"
