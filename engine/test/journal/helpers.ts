@@ -1,10 +1,12 @@
 // Shared by the journal tests: temp directories and a deterministic command generator.
 
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "@perpx/shared/commands";
 import { Op } from "@perpx/shared/commands";
+import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
 
 export function tempDir(tag: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `perpx-${tag}-`));
@@ -49,4 +51,15 @@ export function cmd(i: number): Command {
 
 export function cmds(from: number, n: number): Command[] {
   return Array.from({ length: n }, (_, k) => cmd(from + k));
+}
+
+/** Reopened, the journal cuts nothing and holds exactly `expected`, from seq 1. */
+export async function assertReopensClean(dir: string, expected: readonly Command[]): Promise<void> {
+  const again = await JournalCommandLog.open(dir, { onWarning: () => undefined });
+  assert.equal(again.recovery.truncated, null);
+  assert.deepEqual(
+    (await again.read(1, expected.length + 10)).map((r) => r.cmd),
+    expected,
+  );
+  await again.close();
 }

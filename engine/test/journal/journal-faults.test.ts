@@ -4,11 +4,10 @@
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { test } from "node:test";
-import type { Command } from "@perpx/shared/commands";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
 import { JournalError } from "../../src/log/journal/journal-error.js";
 import { type JournalFile, type JournalIo, nodeIo } from "../../src/log/journal/journal-io.js";
-import { cmd, cmds, tempDir } from "./helpers.js";
+import { assertReopensClean, cmd, cmds, tempDir } from "./helpers.js";
 
 interface Faults {
   /** next record write: write this many bytes for real, then fail with ENOSPC */
@@ -68,17 +67,6 @@ function faultyIo(f: Faults): JournalIo {
       return file;
     },
   };
-}
-
-/** Reopened, the journal cuts nothing and holds exactly `expected`, from seq 1. */
-async function assertReopensClean(dir: string, expected: readonly Command[]): Promise<void> {
-  const again = await JournalCommandLog.open(dir);
-  assert.equal(again.recovery.truncated, null);
-  assert.deepEqual(
-    (await again.read(1, expected.length + 10)).map((r) => r.cmd),
-    expected,
-  );
-  await again.close();
 }
 
 const isUnavailable = (e: unknown) => JournalError.is(e) && e.code === "LOG_UNAVAILABLE" && e.retriable;

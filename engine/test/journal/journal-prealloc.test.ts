@@ -12,7 +12,7 @@ import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js"
 import { type JournalFile, type JournalIo, nodeIo } from "../../src/log/journal/journal-io.js";
 import { segmentFileName } from "../../src/log/journal/record-frame.js";
 import { FILL_CHUNK } from "../../src/log/journal/segment-writer.js";
-import { cmd, cmds, tempDir } from "./helpers.js";
+import { assertReopensClean, cmd, cmds, tempDir } from "./helpers.js";
 
 const quiet = { onWarning: () => undefined };
 
@@ -68,13 +68,7 @@ test("prealloc: the active segment keeps zeros after its data; close and rotatio
     assert.ok(log.stats().preallocated > 0);
     await log.close();
     for (const s of segs) assert.equal(statSync(s.path).size, s.path === active.path ? active.size : s.size);
-    const again = await JournalCommandLog.open(dir, quiet);
-    assert.equal(again.recovery.truncated, null);
-    assert.deepEqual(
-      (await again.read(1, 10_000)).map((r) => r.cmd),
-      cmds(0, 6000),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 6000));
   } finally {
     cleanup();
   }
@@ -113,12 +107,7 @@ test("prealloc: a group that would reach into the region being zeroed waits for 
     const wrote = f.log.length - 1 - [...f.log].reverse().findIndex((l) => l.startsWith("write "));
     assert.ok(filled < wrote, `the group's write went out after the fill: ${f.log.join(", ")}`);
     await log.close();
-    const again = await JournalCommandLog.open(dir, quiet);
-    assert.deepEqual(
-      (await again.read(1, 1000)).map((r) => r.cmd),
-      cmds(0, 105),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 105));
   } finally {
     release();
     cleanup();
@@ -143,13 +132,7 @@ test("prealloc: a fill that fails (disk full) pauses preallocation for a chunk o
       "fills resumed",
     );
     await log.close();
-    const again = await JournalCommandLog.open(dir, quiet);
-    assert.equal(again.recovery.truncated, null);
-    assert.deepEqual(
-      (await again.read(1, 10_000)).map((r) => r.cmd),
-      cmds(0, 4400),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 4400));
   } finally {
     cleanup();
   }
@@ -201,13 +184,7 @@ test("prealloc: a version-1 segment opens as before; the log goes on in a new ve
       v1.length,
       "the version-1 file is left as it was",
     );
-    const again = await JournalCommandLog.open(dir, quiet);
-    assert.equal(again.recovery.truncated, null);
-    assert.deepEqual(
-      (await again.read(1, 100)).map((r) => r.cmd),
-      cmds(0, 15),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 15));
   } finally {
     cleanup();
   }
@@ -223,12 +200,7 @@ test("prealloc: an empty version-1 last segment is replaced by a version-2 one",
     await log.close();
     const head = readFileSync(join(dir, segmentFileName(5))).subarray(0, 8);
     assert.equal(head.readUInt16LE(4), 2, "segment 5 is version 2 now");
-    const again = await JournalCommandLog.open(dir, quiet);
-    assert.deepEqual(
-      (await again.read(1, 100)).map((r) => r.cmd),
-      cmds(0, 6),
-    );
-    await again.close();
+    await assertReopensClean(dir, cmds(0, 6));
   } finally {
     cleanup();
   }
