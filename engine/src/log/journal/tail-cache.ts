@@ -71,7 +71,8 @@ export class TailCache {
         this.pos += this.ringBytes - at; // no record straddles the end: wrap to the start
         at = 0;
       }
-      ring.set(buf.subarray(off, off + len), at);
+      if (len <= 256) for (let k = 0; k < len; k++) ring[at + k] = buf[off + k]!;
+      else ring.set(buf.subarray(off, off + len), at); // a view per record costs more than the loop
       this.big[i] = undefined;
       this.offs[i] = at;
       this.starts[i] = this.pos;
