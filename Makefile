@@ -4,10 +4,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM ?= npm
 STAMP := node_modules/.perpx-installed
-# V8 flags of the processes that run the engine (embedded exchange, engine, replay): a 64 MiB young
-# generation takes ~3× fewer scavenges of the sequencer's per-command objects (docs/engine-performance.md:
-# 20–30 % less CPU per command with the journal on)
-ENGINE_NODE_FLAGS ?= --max-semi-space-size=64
+# Node/V8 flags of the processes that run the engine (embedded exchange, engine, replay) — the list in
+# engine/src/runtime/node-flags.ts (a unit test keeps both equal; the engine benchmark runs with it):
+# one V8 worker thread, so a GC's helpers do not crowd the event loop and the journal's write thread on
+# 2 cores (p99 at 100k/s with the journal on 13 → 6 ms), and a 64 MiB young generation (~3× fewer
+# scavenges). docs/engine-performance.md "Node flags"
+ENGINE_NODE_FLAGS ?= --v8-pool-size=1 --max-semi-space-size=64
 
 .PHONY: help setup build build-web chromium run test test-unit test-integration test-stress test-reliability test-e2e lint \
         format typecheck up down status bench clean replay admin-key curl-flow snapshot logs kafka-topics \

@@ -4,6 +4,10 @@
 // Markdown section (table + reproduce command) to stdout; the sections are also collected in
 // artifacts/bench/<name>.md so docs/BENCHMARKS.md can be refreshed from a real run.
 //   node scripts/bench.mjs [filter]     e.g. `node scripts/bench.mjs book`
+// Each benchmark is started with --expose-gc only; one that measures the engine as it runs in production
+// re-starts itself with the engine's Node flags and prints them (engine.bench: ENGINE_NODE_FLAGS of
+// engine/src/runtime/node-flags.ts, the Makefile's), so `node engine/dist/bench/engine.bench.js` run by
+// hand measures the same thing.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";

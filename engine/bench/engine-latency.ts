@@ -5,6 +5,7 @@
 // Knobs: PERPX_BENCH_RATES (commands/s, comma-separated, default 10000,50000,100000,300000,1000000),
 // PERPX_BENCH_BOOKS (matcher workers per row, comma-separated, 0 = in-thread books; default 0,1,2; the
 // throughput rows follow it too),
+// PERPX_BENCH_JOURNAL (off,on: which tables; default both),
 // PERPX_BENCH_PACER (µs the pacer may busy-wait for the next due command per turn, default 20),
 // PERPX_BENCH_LATENCY_RUNS (runs per rate, medians reported; default 3: one 10–20 ms stall episode sets a single run's p99 on this 2-core VM). Owner: the benchmark process.
 import type { Command, LoggedCommand } from "@perpx/shared/commands";
@@ -19,12 +20,15 @@ import { causes, type Latency, medianOf, pacedCount, summary, WARMUP_SECONDS } f
 import { collectGarbage, fmt, table } from "./report.js";
 
 const PACER_SPIN_MICROS = Number(process.env.PERPX_BENCH_PACER ?? 20);
+
 const RUNS = Number(process.env.PERPX_BENCH_LATENCY_RUNS ?? 3);
 export const LATENCY_RATES = (process.env.PERPX_BENCH_RATES ?? "10000,50000,100000,300000,1000000")
   .split(",")
   .map(Number);
 /** the books rows of the engine benchmark (throughput and latency), by matcher workers */
 export const BENCH_WORKERS = (process.env.PERPX_BENCH_BOOKS ?? "0,1,2").split(",").map(Number);
+/** which paced tables run: "off", "on" or both (default "off,on") */
+const JOURNAL = new Set((process.env.PERPX_BENCH_JOURNAL ?? "off,on").split(","));
 
 function trace(due: Float64Array, t0: number, ms: Float64Array): void {
   if (!process.env.PERPX_BENCH_TRACE) return;
@@ -54,7 +58,9 @@ export async function paced(
   const { n, warm } = pacedCount(flow.length, rate, seconds);
   const fsync = new Timings();
   const write = new Timings();
-  const e = await journalEngine(workers, setup, true, { io: timedIo(nodeIo, fsync, write) });
+  const e = await journalEngine(workers, setup, true, {
+    io: timedIo(nodeIo, fsync, write),
+  });
   try {
     const base = e.runner.appliedSeq;
     const due = new Float64Array(n);
@@ -266,7 +272,7 @@ export async function latencyPart(
       '"applied" ends when the batch is applied and its events are out. Nothing is durable.',
   );
   out();
-  await latencyTable(out, false, setup, flow, books, max.off, seconds);
+  if (JOURNAL.has("off")) await latencyTable(out, false, setup, flow, books, max.off, seconds);
   out();
   out(
     '**Journal on** (execute-ahead, as the embedded engine runs): "applied" until the runner has applied ' +
@@ -276,7 +282,7 @@ export async function latencyPart(
       "journal's own calls, each timed from the call to its promise's continuation (threadpool round trip).",
   );
   out();
-  await latencyTable(out, true, setup, flow, books, max.on, seconds);
+  if (JOURNAL.has("on")) await latencyTable(out, true, setup, flow, books, max.on, seconds);
 }
 
 /** The paced stream: set-up as objects (small), the flow encoded; the generated objects are dropped. */

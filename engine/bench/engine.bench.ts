@@ -6,15 +6,20 @@
 // commands per throughput run, default 200 000), PERPX_BENCH_RECORDS (replay size, default 1 000 000),
 // PERPX_BENCH_TRACE=1 (max latency per 100 ms of each paced run, on stderr); the paced-latency knobs are
 // listed in engine-latency.ts.
-// The in-thread throughput rows run once more in a child process started with ENGINE_FLAGS (what
-// `make run` gives the engine), so both settings are measured in the same run.
+// Node flags: the benchmark runs the engine as production does — it re-starts itself with
+// ENGINE_NODE_FLAGS (engine/src/runtime/node-flags.ts = the Makefile's, as `make run` starts the engine)
+// unless PERPX_BENCH_NODE_FLAGS says otherwise ("" = none, for A/B runs of flags), and prints the flags it
+// ran with. The in-thread throughput rows run once more in a child process with Node's default flags
+// (PERPX_BENCH_COMPARE=0 skips it), so both settings are measured in the same run.
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
+import { argv, execArgv, execPath } from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Command, Op } from "@perpx/shared/commands";
 import { OrderStatus } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
+import { ENGINE_NODE_FLAGS } from "../src/runtime/node-flags.js";
 import { Sequencer } from "../src/sequencer/sequencer.js";
 import { engineStream, logged } from "./engine-commands.js";
 import { BENCH_WORKERS, latencyPart } from "./engine-latency.js";
@@ -38,10 +43,16 @@ const BOOKS: readonly Books[] = [
 ].filter((b) => BENCH_WORKERS.includes(b.workers));
 /** commands of the latency stream: enough for 100k/s over the warm-up and the timed window */
 const LATENCY_FLOW = Number(process.env.PERPX_BENCH_LATENCY_FLOW ?? 400_000);
-/** V8 flags the Makefile gives the engine process (a larger young generation: fewer scavenges) */
-const ENGINE_FLAGS = ["--max-semi-space-size=64"];
+/** the Node flags the engine runs with here: the production ones unless PERPX_BENCH_NODE_FLAGS is set */
+const RUN_FLAGS: readonly string[] =
+  process.env.PERPX_BENCH_NODE_FLAGS === undefined
+    ? ENGINE_NODE_FLAGS
+    : process.env.PERPX_BENCH_NODE_FLAGS.split(/\s+/).filter((f) => f !== "");
+/** set in the process re-started with RUN_FLAGS */
+const RESTARTED = process.env.PERPX_BENCH_RESTARTED === "1";
 /** set in a child started by childRow(): run one throughput row and print it as JSON */
 const CHILD_ROW = process.env.PERPX_BENCH_CHILD_ROW;
+const COMPARE = process.env.PERPX_BENCH_COMPARE !== "0";
 const PACED_SECONDS = 2;
 
 const lines: string[] = [];
@@ -131,9 +142,9 @@ async function throughputRow(b: Books, setup: Command[], flow: Command[]): Promi
   return r;
 }
 
-/** The same row in a child process started with extra V8 flags. */
+/** The same row in a child process started with `flags` (and --expose-gc) only. */
 function childRow(index: number, flags: readonly string[]): RowResult {
-  const res = spawnSync(process.execPath, ["--expose-gc", ...flags, fileURLToPath(import.meta.url)], {
+  const res = spawnSync(execPath, ["--expose-gc", ...flags, fileURLToPath(import.meta.url)], {
     encoding: "utf8",
     env: { ...process.env, PERPX_BENCH_CHILD_ROW: String(index) },
     stdio: ["ignore", "pipe", "inherit"],
@@ -189,9 +200,9 @@ async function throughputPart(setup: Command[], flow: Command[], hash: string): 
     max.on.push(median(r.on));
     max.off.push(median(r.off));
     emit(b.name, r);
-    if (b.workers === 0) {
-      process.stderr.write(`  (child process with ${ENGINE_FLAGS.join(" ")})\n`);
-      emit(`${b.name}, \`${ENGINE_FLAGS.join(" ")}\``, childRow(0, ENGINE_FLAGS));
+    if (b.workers === 0 && COMPARE && RUN_FLAGS.length > 0) {
+      process.stderr.write("  (child process with Node's default flags)\n");
+      emit(`${b.name}, Node's default flags`, childRow(0, []));
     }
   }
   out(
@@ -216,6 +227,14 @@ async function main(): Promise<void> {
   out("## Engine: sequencer + matchers + journal");
   out();
   out(`${environment()}. Reproduce: \`npx tsc -b && node scripts/bench.mjs engine.bench\`.`);
+  out();
+  out(
+    `Node flags of this run: \`${execArgv.join(" ")}\` (${
+      RUN_FLAGS === ENGINE_NODE_FLAGS
+        ? "the engine's production flags, `engine/src/runtime/node-flags.ts` = the Makefile's `ENGINE_NODE_FLAGS`"
+        : "set by PERPX_BENCH_NODE_FLAGS"
+    }; --expose-gc for the forced GC between runs). Every row below runs with them unless it says otherwise.`,
+  );
   out();
   // the throughput stream is not live during the latency part (its objects would lengthen every GC)
   const max = await streamParts();
@@ -308,7 +327,14 @@ async function streamParts(): Promise<Maxima> {
   return max;
 }
 
-if (CHILD_ROW !== undefined) {
+if (CHILD_ROW === undefined && !RESTARTED) {
+  // run as the engine runs: the same process, re-started with the engine's flags
+  const res = spawnSync(execPath, [...execArgv, ...RUN_FLAGS, ...argv.slice(1)], {
+    env: { ...process.env, PERPX_BENCH_RESTARTED: "1" },
+    stdio: "inherit",
+  });
+  process.exit(res.status ?? 1);
+} else if (CHILD_ROW !== undefined) {
   const s = engineStream(SEED, SYMBOLS, FLOW);
   process.stdout.write(JSON.stringify(await throughputRow(BOOKS[Number(CHILD_ROW)]!, s.setup, s.flow)));
 } else {

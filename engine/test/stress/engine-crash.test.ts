@@ -21,6 +21,7 @@ import { Ev } from "@perpx/shared/events";
 import { JournalCommandLog } from "../../src/log/journal/journal-command-log.js";
 import { OrderBook } from "../../src/matcher/order-book.js";
 import { openEmbeddedEngine } from "../../src/runtime/embedded-engine.js";
+import { ENGINE_NODE_FLAGS } from "../../src/runtime/node-flags.js";
 import { InThreadMatchPort } from "../../src/sequencer/match-port.js";
 import { Sequencer } from "../../src/sequencer/sequencer.js";
 import { identityOf } from "../support/command-identity.js";
@@ -38,6 +39,7 @@ interface Round {
 
 async function runAndKill(dir: string, run: number, workers: number, killAfterMs: number): Promise<Round> {
   const child = fork(CHILD, [dir, String(run), String(workers)], {
+    execArgv: [...process.execArgv, ...ENGINE_NODE_FLAGS], // the engine's production flags
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   const r: Round = { ready: { lastSeq: -1, restoredFrom: -1, applied: -1 }, acks: [], snaps: [] };
