@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ENGINE_NODE_FLAGS } from "@perpx/engine/runtime/node-flags";
 import type { KeyPair } from "./rest.js";
 
 const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
@@ -67,7 +68,7 @@ async function waitReady(base: URL, child: ChildProcess, deadlineMs: number): Pr
 }
 
 export async function startExchange(
-  nodeFlags: readonly string[] = ["--max-semi-space-size=64"],
+  nodeFlags: readonly string[] = ENGINE_NODE_FLAGS,
 ): Promise<RunningExchange> {
   const dataDir = mkdtempSync(join(tmpdir(), "perpx-loadtest-"));
   const [httpPort, wsPort] = [await freePort(), await freePort()];

@@ -36,8 +36,10 @@ export class AppendBatch {
     /** seq of the batch's first record */
     readonly firstSeq: number,
     capacity: number,
+    /** a buffer to reuse (a durable group's; its old bytes are overwritten, never written out) */
+    spare?: Uint8Array,
   ) {
-    this.buf = new Uint8Array(capacity);
+    this.buf = spare && spare.length >= capacity ? spare : new Uint8Array(capacity);
   }
 
   get lastSeq(): number {

@@ -44,6 +44,9 @@ export type { JournalOptions, JournalStats } from "./journal-options.js";
 
 /** durable commands kept for a runner that fell behind the disk (execute-ahead: HeldBatches), at most */
 const HELD_RECORDS = 16_384;
+/** group buffers kept for reuse: one being filled, one being written, one spare */
+const SPARE_BUFFERS = 3;
+const NO_BYTES = new Uint8Array(0);
 const RESOLVED_TRUE = Promise.resolve(true);
 const RESOLVED_FALSE = Promise.resolve(false);
 
@@ -71,6 +74,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private flushing: Promise<void> | null = null;
   /** capacity of the next group's buffer: the last sealed group's size (4 KiB … maxGroupBytes) */
   private groupBytesHint = 4096;
+  /** buffers of durable groups, reused by the next groups (one allocation per group otherwise) */
+  private readonly spareBufs: Uint8Array[] = [];
   private scheduled = false;
   private closed = false;
   private broken: JournalError | null = null;
@@ -114,7 +119,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       let batch = this.openBatch;
       if (!batch) {
         // sized like the previous group: a busy log's groups are large, and growing one copies it
-        batch = new AppendBatch(this.nextSeq, this.groupBytesHint);
+        batch = new AppendBatch(this.nextSeq, this.groupBytesHint, this.spareBufs.pop());
         this.openBatch = batch;
       }
       try {
@@ -328,8 +333,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private recordDurable(batch: AppendBatch): void {
     const seg = this.segments[this.segments.length - 1]!;
     const base = this.writer.size - batch.len;
-    // the cache keeps the group's buffer alive: trim a mostly-empty one (a lone small append in 4 KiB)
-    const bytes = batch.len * 2 < batch.buf.length ? batch.buf.slice(0, batch.len) : batch.buf;
+    const bytes = batch.buf; // the cache copies what it keeps: the buffer goes back to the pool below
     let off = 0;
     for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) {
       const len = frameLength(bytes, off + F_LENGTH);
@@ -347,6 +351,8 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     this.counters.records += batch.count;
     if (batch.count > this.counters.maxGroupRecords) this.counters.maxGroupRecords = batch.count;
     this.inFlight = null;
+    if (this.spareBufs.length < SPARE_BUFFERS) this.spareBufs.push(bytes);
+    batch.buf = NO_BYTES; // a held batch is read for its commands only
     this.held.add(batch);
   }
 

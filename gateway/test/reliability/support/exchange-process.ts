@@ -1,16 +1,17 @@
 // The real embedded exchange as a child process, the way `make run` starts it
-// (`node --max-semi-space-size=64 gateway/dist/src/main.js`), on a given DATA_DIR and loopback ports, so
+// (`node <ENGINE_NODE_FLAGS> gateway/dist/src/main.js`), on a given DATA_DIR and loopback ports, so
 // a test can SIGKILL it and start it again on the same data. Demo index feed and rate limits off (the
 // test drives prices and shares 127.0.0.1 between traders). stdout and stderr are kept in memory.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ENGINE_NODE_FLAGS } from "@perpx/engine/runtime/node-flags";
 import { freePort } from "../../../loadtest/exchange.js";
 import type { KeyPair } from "../../embedded/client.js";
 
 const MAIN = fileURLToPath(new URL("../../../src/main.js", import.meta.url));
-export const NODE_FLAGS = ["--max-semi-space-size=64"];
+export const NODE_FLAGS = ENGINE_NODE_FLAGS;
 
 export interface Exit {
   code: number | null;
