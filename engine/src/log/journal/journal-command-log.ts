@@ -30,14 +30,13 @@ import { emptySegment, openDirectory } from "./journal-open.js";
 import {
   type JournalOptions,
   type JournalStats,
-  preallocation,
   type WriteOptions,
   writeDefaults,
 } from "./journal-options.js";
 import { F_LENGTH, FRAME_HEADER_BYTES, frameLength, SEGMENT_HEADER_BYTES } from "./record-frame.js";
 import type { RecoveryReport } from "./recovery.js";
 import { findSegment, readSegment, type SegmentInfo } from "./segment-reader.js";
-import { type Preallocation, SegmentWriter, type WriterCounters } from "./segment-writer.js";
+import { SegmentWriter, type WriterCounters } from "./segment-writer.js";
 import { TailCache } from "./tail-cache.js";
 
 export type { JournalOptions, JournalStats } from "./journal-options.js";
@@ -81,7 +80,6 @@ export class JournalCommandLog implements CommandLog, AheadLog {
   private broken: JournalError | null = null;
   private readonly waiters = new DurableWaiters();
   private readonly opts: WriteOptions;
-  private readonly prealloc: Preallocation;
   /** the previous segment's writer closing (trimming its zeros) after a rotation */
   private retiring: Promise<void> = Promise.resolve();
 
@@ -98,7 +96,6 @@ export class JournalCommandLog implements CommandLog, AheadLog {
     options: JournalOptions,
   ) {
     this.opts = writeDefaults(options);
-    this.prealloc = preallocation(options);
     this.cache = new TailCache(this.opts.tailCacheRecords);
     this.held = new HeldBatches(HELD_RECORDS);
     this.durableSeq = recovery.lastSeq;
@@ -317,7 +314,7 @@ export class JournalCommandLog implements CommandLog, AheadLog {
       this.io,
       batch.firstSeq,
       this.writerCounters,
-      this.prealloc,
+      this.writer.prealloc, // the options the journal was opened with, as the first writer got them
     ).catch((e: unknown) => {
       throw unavailable(`cannot create segment for seq ${batch.firstSeq}: ${(e as Error).message}`, e);
     });

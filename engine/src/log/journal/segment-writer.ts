@@ -53,7 +53,7 @@ export class SegmentWriter {
     public size: number,
     fileBytes: number,
     private readonly counters: WriterCounters,
-    private readonly prealloc: Preallocation,
+    readonly prealloc: Preallocation,
   ) {
     this.allocEnd = Math.max(size, fileBytes);
     this.fillAhead();
@@ -168,7 +168,10 @@ export class SegmentWriter {
     const from = this.allocEnd;
     if (from >= want) return;
     const len = Math.min(FILL_CHUNK, this.prealloc.ahead, this.prealloc.limit - from);
-    this.filling = this.zero(from, len).then(
+    // durable at once on an O_DSYNC file (what makes the next groups' writes plain overwrites); elsewhere
+    // the next group's datasync carries them. Not needed for correctness either way: a crash before they
+    // are durable leaves a shorter file or a hole, both read as "no more records"
+    this.filling = writeAll(this.file, ZEROS, len, from).then(
       () => {
         this.allocEnd = Math.max(this.allocEnd, from + len);
         this.counters.preallocated += len;
@@ -182,16 +185,6 @@ export class SegmentWriter {
         this.filling = null;
       },
     );
-  }
-
-  /**
-   * Zeros in the file. Durable at once on an O_DSYNC file (what makes the next groups' writes plain
-   * overwrites); elsewhere the next group's datasync carries them. Either way they are not needed for
-   * correctness: a crash before they are durable leaves a shorter file or a hole, both read as "no more
-   * records".
-   */
-  private async zero(from: number, len: number): Promise<void> {
-    await writeAll(this.file, ZEROS, len, from);
   }
 }
 
