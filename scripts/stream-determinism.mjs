@@ -6,6 +6,8 @@
 // where the runs part. Needs a build (npx tsc -b). Run it under the conditions of a flaky run, e.g.
 //   node scripts/stream-determinism.mjs --runs 5
 //   node --jitless scripts/stream-determinism.mjs 5200:59 12100:61
+// V8 tiering up early (`--interrupt-budget=3000`) made about 1 process in 10 differ before MatchReport's
+// record store became a Float64Array (match-port.ts): loop `node --interrupt-budget=3000` over this.
 // Exit code 1 when the runs differ.
 import { createHash } from "node:crypto";
 
