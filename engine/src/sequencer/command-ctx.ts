@@ -28,16 +28,37 @@ export function empty(a: unknown[]): void {
   while (a.length > 0) a.pop();
 }
 
+/** Initial slots of the per-position and per-account stores (grown by doubling). */
+const CTX_INITIAL = 16;
+
+/** A copy of `a` twice as long (the rest zero). */
+function doubled(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** No reason override for the account (parallel to `accounts`). */
 const NO_REASON = -1;
+
+/** Initial slots of a LevelSet's stores (a command usually changes 1–3 levels; a sweep grows them). */
+const LEVELS_INITIAL = 8;
 
 /**
  * The levels of one side of one book changed by a command, latest total per price. Linear search while
  * small (a command usually changes 1–3 levels), a price → slot map beyond that (a sweep).
  */
-class LevelSet {
-  readonly prices: number[] = [];
-  readonly qtys: number[] = [];
+export class LevelSet {
+  /**
+   * Price and total of each level, `count` of them; slots past that are left over (overwritten in place).
+   * Float64Arrays, not number[]s, for the reason MatchReport's store is one (match-port.ts): the values
+   * come straight from the report's Float64Array, and a number[] changed its elements kind (small
+   * integers → doubles) the first time one arrived boxed, at a point that depends on V8's tiering, in
+   * code inlined into Settler.apply (this.set ← CommandCtx.level ← Settler.apply). No divergence was
+   * traced to these under JIT stress; a typed array has one representation, so the pattern is gone.
+   */
+  prices: Float64Array = new Float64Array(LEVELS_INITIAL);
+  qtys: Float64Array = new Float64Array(LEVELS_INITIAL);
   count = 0;
   private index: Map<number, number> | null = null;
   private indexed = false;
@@ -72,6 +93,10 @@ class LevelSet {
         this.index.set(price, n);
         this.indexed = true;
       }
+    }
+    if (n === this.prices.length) {
+      this.prices = doubled(this.prices);
+      this.qtys = doubled(this.qtys);
     }
     this.prices[n] = price;
     this.qtys[n] = qty;
@@ -138,11 +163,18 @@ export class CommandCtx {
   reason: BalanceReason = 0;
 
   readonly positions: Position[] = [];
-  /** each touched position's signed qty when the command first touched it (parallel to `positions`) */
-  readonly qtyBefore: number[] = [];
+  /**
+   * Each touched position's signed qty when the command first touched it (parallel to `positions`;
+   * slots past `positions.length` are left over). `qtyBefore` and `walletBefore` are Float64Arrays, not
+   * number[]s: their values (sizes, micro-USDT wallets) leave the small-integer range in an ordinary
+   * session, and a number[] then changed its elements kind at a point that depends on V8's tiering, in
+   * `touch`, which is inlined into hot callers — the pattern that made optimized code lose MatchReport's
+   * TRADE records (match-port.ts). A typed array has one representation.
+   */
+  qtyBefore: Float64Array = new Float64Array(CTX_INITIAL);
   readonly accounts: Account[] = [];
   /** parallel to `accounts`: cross wallet when first touched, reason override (NO_REASON = none) */
-  private readonly walletBefore: number[] = [];
+  private walletBefore: Float64Array = new Float64Array(CTX_INITIAL);
   private readonly reasonOf: number[] = [];
   /** stamp of the current command (Account/Position `ctxStamp`) */
   private stamp = 0;
@@ -163,9 +195,7 @@ export class CommandCtx {
     this.reason = reason;
     this.stamp = nextStamp();
     empty(this.positions);
-    empty(this.qtyBefore);
     empty(this.accounts);
-    empty(this.walletBefore);
     empty(this.reasonOf);
     empty(this.dirty);
     this.dirtyStamp = nextStamp();
@@ -176,9 +206,11 @@ export class CommandCtx {
   touch(acc: Account, pos?: Position, reason?: BalanceReason): void {
     if (acc.ctxStamp !== this.stamp) {
       acc.ctxStamp = this.stamp;
-      acc.ctxSlot = this.accounts.length;
+      const slot = this.accounts.length;
+      acc.ctxSlot = slot;
+      if (slot === this.walletBefore.length) this.walletBefore = doubled(this.walletBefore);
+      this.walletBefore[slot] = acc.crossWallet;
       this.accounts.push(acc);
-      this.walletBefore.push(acc.crossWallet);
       this.reasonOf.push(NO_REASON);
     }
     if (reason !== undefined) this.reasonOf[acc.ctxSlot] = reason;
@@ -188,8 +220,10 @@ export class CommandCtx {
     }
     if (pos !== undefined && pos.ctxStamp !== this.stamp) {
       pos.ctxStamp = this.stamp;
+      const at = this.positions.length;
+      if (at === this.qtyBefore.length) this.qtyBefore = doubled(this.qtyBefore);
+      this.qtyBefore[at] = pos.qty;
       this.positions.push(pos);
-      this.qtyBefore.push(pos.qty);
     }
   }
 

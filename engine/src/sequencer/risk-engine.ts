@@ -42,10 +42,17 @@ const CONTRACT = WorkingType.CONTRACT_PRICE;
 export class RiskEngine {
   readonly index = new RiskIndex();
   readonly liquidator: Liquidator;
-  // price events (symbolId, source, price), consumed from `head`
+  // price events (symbolId, source, price), consumed from `head`; `evSymbol.length` of them
   private readonly evSymbol: number[] = [];
   private readonly evSource: number[] = [];
-  private readonly evPrice: number[] = [];
+  /**
+   * Parallel to `evSymbol` (slots past its length are left over). A Float64Array, not a number[]: the
+   * prices come from MatchReport's Float64Array (Settler.trade → onTradePrice, with `push` inlined),
+   * and a number[] switched elements kind (small integers → doubles) on the first boxed one, at a
+   * point that depends on V8's tiering — the pattern behind MatchReport's lost TRADE records
+   * (match-port.ts). symbolId and source stay small integers, so their arrays never transition.
+   */
+  private evPrice: Float64Array = new Float64Array(16);
   private head = 0;
   private readonly dirty: Account[] = [];
   private readonly extraDirty: Account[] = [];
@@ -97,9 +104,15 @@ export class RiskEngine {
   }
 
   private push(symbolId: number, source: number, price: number): void {
+    const n = this.evSymbol.length;
+    if (n === this.evPrice.length) {
+      const bigger = new Float64Array(n * 2);
+      bigger.set(this.evPrice);
+      this.evPrice = bigger;
+    }
+    this.evPrice[n] = price;
     this.evSymbol.push(symbolId);
     this.evSource.push(source);
-    this.evPrice.push(price);
   }
 
   /** Works off everything the command left (see the header). */
@@ -113,7 +126,6 @@ export class RiskEngine {
       this.head = 0;
       empty(this.evSymbol);
       empty(this.evSource);
-      empty(this.evPrice);
       this.ctx.takeDirty(this.dirty);
       for (let i = 0; i < this.extraDirty.length; i++) this.dirty.push(this.extraDirty[i]!);
       empty(this.extraDirty);
