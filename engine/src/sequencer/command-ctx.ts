@@ -11,6 +11,7 @@ import type { BalanceReason, Side } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { EngineEvent } from "@perpx/shared/events";
 import { Ev } from "@perpx/shared/events";
+import { growF64 } from "../matcher/order-pool.js";
 import { BookEventObject } from "./event-objects.js";
 import type { Account, Position, SequencerState } from "./state.js";
 
@@ -30,13 +31,6 @@ export function empty(a: unknown[]): void {
 
 /** Initial slots of the per-position and per-account stores (grown by doubling). */
 const CTX_INITIAL = 16;
-
-/** A copy of `a` twice as long (the rest zero). */
-function doubled(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
-}
 
 /** No reason override for the account (parallel to `accounts`). */
 const NO_REASON = -1;
@@ -95,8 +89,8 @@ export class LevelSet {
       }
     }
     if (n === this.prices.length) {
-      this.prices = doubled(this.prices);
-      this.qtys = doubled(this.qtys);
+      this.prices = growF64(this.prices, 2 * n);
+      this.qtys = growF64(this.qtys, 2 * n);
     }
     this.prices[n] = price;
     this.qtys[n] = qty;
@@ -208,7 +202,7 @@ export class CommandCtx {
       acc.ctxStamp = this.stamp;
       const slot = this.accounts.length;
       acc.ctxSlot = slot;
-      if (slot === this.walletBefore.length) this.walletBefore = doubled(this.walletBefore);
+      if (slot === this.walletBefore.length) this.walletBefore = growF64(this.walletBefore, 2 * slot);
       this.walletBefore[slot] = acc.crossWallet;
       this.accounts.push(acc);
       this.reasonOf.push(NO_REASON);
@@ -221,7 +215,7 @@ export class CommandCtx {
     if (pos !== undefined && pos.ctxStamp !== this.stamp) {
       pos.ctxStamp = this.stamp;
       const at = this.positions.length;
-      if (at === this.qtyBefore.length) this.qtyBefore = doubled(this.qtyBefore);
+      if (at === this.qtyBefore.length) this.qtyBefore = growF64(this.qtyBefore, 2 * at);
       this.qtyBefore[at] = pos.qty;
       this.positions.push(pos);
     }

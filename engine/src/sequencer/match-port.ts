@@ -35,6 +35,7 @@
 import type { Side, StpMode, TimeInForce } from "@perpx/shared/domain";
 import { Side as S } from "@perpx/shared/domain";
 import type { BookSink, OrderBookApi, PlaceOutcome, RemoveReason } from "../matcher/book-api.js";
+import { growF64 } from "../matcher/order-pool.js";
 
 /** SAMPLE reads the book (best bid/ask, impact fills of `qty` quote units per side) and changes nothing. */
 export const MatchOp = { PLACE: 1, CANCEL: 2, CANCEL_ALL: 3, AMEND: 4, SAMPLE: 5 } as const;
@@ -113,7 +114,7 @@ export class MatchReport implements BookSink {
     h: number,
   ): void {
     const at = this.count * REPORT_STRIDE;
-    if (at + REPORT_STRIDE > this.data.length) this.grow();
+    if (at + REPORT_STRIDE > this.data.length) this.data = growF64(this.data, 2 * this.data.length);
     const data = this.data;
     data[at] = k;
     data[at + 1] = a;
@@ -125,13 +126,6 @@ export class MatchReport implements BookSink {
     data[at + 7] = g;
     data[at + 8] = h;
     this.count++;
-  }
-
-  /** Doubles the record store (whole records; the records so far are copied). */
-  private grow(): void {
-    const bigger = new Float64Array(this.data.length * 2);
-    bigger.set(this.data);
-    this.data = bigger;
   }
 
   trade(

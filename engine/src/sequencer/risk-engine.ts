@@ -14,6 +14,7 @@
 // taker walks the book monotonically; the end points decide every trigger of a monotone run).
 import { MarginType, WorkingType } from "@perpx/shared/domain";
 import { Ev } from "@perpx/shared/events";
+import { growF64 } from "../matcher/order-pool.js";
 import { type CommandCtx, empty } from "./command-ctx.js";
 import { Liquidator } from "./liquidation.js";
 import { maintenanceMargin, notionalOf, unrealizedPnl } from "./margin.js";
@@ -105,11 +106,7 @@ export class RiskEngine {
 
   private push(symbolId: number, source: number, price: number): void {
     const n = this.evSymbol.length;
-    if (n === this.evPrice.length) {
-      const bigger = new Float64Array(n * 2);
-      bigger.set(this.evPrice);
-      this.evPrice = bigger;
-    }
+    if (n === this.evPrice.length) this.evPrice = growF64(this.evPrice, 2 * n);
     this.evPrice[n] = price;
     this.evSymbol.push(symbolId);
     this.evSource.push(source);
